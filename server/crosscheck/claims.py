@@ -1,0 +1,59 @@
+"""Stage 2: article text -> sentences, and the ones that state something checkable.
+
+Sentences come from sentencex (a maintained segmenter that knows abbreviations,
+initials and decimals); we only map them back to offsets in the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sentencex
+
+from .types import Sentence
+
+MAX_SENTENCE_CHARS = 2000
+WORD = re.compile(r"\w+")
+HAS_NUMBER = re.compile(r"\d")
+CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Every sentence of `text`, as spans with `text[start:end] == sentence.text`."""
+    out: list[Sentence] = []
+    for para_start, paragraph in paragraphs(text):
+        cursor = 0
+        for piece in sentencex.segment("en", paragraph):
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            found = paragraph.find(stripped, cursor)
+            if found < 0:
+                continue
+            cursor = found + len(stripped)
+            start = para_start + found
+            out.append(Sentence(stripped, start, start + len(stripped)))
+    return out
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+
+
+def is_checkable(sentence: str) -> bool:
+    """A sentence that states something a second source could confirm or contradict."""
+    words = WORD.findall(sentence)
+    if len(words) < 6 or len(sentence) > MAX_SENTENCE_CHARS:
+        return False
+    if sentence.rstrip("\"'”’) ").endswith("?"):
+        return False
+    return bool(HAS_NUMBER.search(sentence) or CAPITALISED.search(sentence))
+
+
+def extract_claims(text: str) -> list[Sentence]:
+    return [s for s in split_sentences(text) if is_checkable(s.text)]
+
+
+def passages(text: str) -> list[Sentence]:
+    """The sentences worth storing as passages (anything with a few words)."""
+    return [s for s in split_sentences(text) if len(WORD.findall(s.text)) >= 4]

@@ -1,0 +1,262 @@
+"""The `crosscheck` command: the same jobs as the server, from a terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import pipeline
+from .claims import passages
+from .extract import ExtractError, extract
+from .store import Store
+from .types import Article, Page
+
+DEFAULT_DB = os.path.join("db", "crosscheck.db")
+
+db_option = click.option(
+    "--db", "db_path", envvar="CROSSCHECK_DB", default=DEFAULT_DB, show_default=True,
+    type=click.Path(dir_okay=False), help="SQLite store (also read from CROSSCHECK_DB).",
+)
+seeds_option = click.option(
+    "--no-seeds", is_flag=True, help="Do not load the seed corpus into a new store.",
+)
+
+
+def open_store(db_path: str, no_seeds: bool) -> Store:
+    store = Store(db_path)
+    if not no_seeds:
+        pipeline.ensure_seeded(store)
+    return store
+
+
+def read_page(file: str, **meta: Any) -> Page:
+    """A .html/.htm file is HTML, anything else (or - for stdin) plain text."""
+    raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    text = decode(raw)
+    if file.lower().endswith((".html", ".htm")):
+        return Page(html=text, **meta)
+    return Page(text=text, **meta)
+
+
+def decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+        best = from_bytes(raw).best()
+        return str(best) if best is not None else raw.decode("latin-1")
+
+
+@click.group()
+@click.version_option(package_name="crosscheck")
+def cli() -> None:
+    """Crosscheck: who else reports each claim of a page, and who reports it differently."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. The default keeps the server on this machine only.")
+@click.option("--port", default=8765, show_default=True, type=int)
+@db_option
+@seeds_option
+def serve(host: str, port: int, db_path: str, no_seeds: bool) -> None:
+    """Start the local server the browser extension talks to."""
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(db_path, seeds=not no_seeds)
+    click.echo(f"Crosscheck on http://{host}:{port} (store: {db_path})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--url", help="The page's URL.")
+@click.option("--title", help="The page's title.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON the API answers.")
+@db_option
+@seeds_option
+def analyze(file: str, url: str | None, title: str | None, as_json: bool, db_path: str,
+            no_seeds: bool) -> None:
+    """Check each claim of FILE (.html as HTML, else text; - for stdin) against the store."""
+    store = open_store(db_path, no_seeds)
+    try:
+        result = pipeline.analysis_json(pipeline.analyze(store, read_page(file, url=url, title=title)))
+    except ExtractError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(report(result))
+
+
+def report(result: dict[str, Any]) -> str:
+    s = result["summary"]
+    lines = [
+        result["article"].get("title") or "(untitled)",
+        f"{s['claims']} claims, {s['corroborated']} corroborated, {s['conflicted']} in conflict, "
+        f"{s['sources']} independent sources",
+        "",
+    ]
+    order = {"conflicts": 0, "corroborates": 1, "related": 2}
+    claims = sorted(result["claims"], key=lambda c: min(
+        (order[m["relation"]] for m in c["matches"]), default=3))
+    for claim in claims:
+        if not claim["matches"]:
+            continue
+        lines.append(f"* {claim['text']}")
+        for m in claim["matches"]:
+            p = m["passage"]
+            source = ", ".join(x for x in (p["outlet"] or p["title"], p["published"]) if x)
+            lines.append(f"    [{m['relation']} {m['score']:.2f}] {source or 'article ' + str(p['article_id'])}")
+            for d in m["differences"]:
+                lines.append(f"      {d['kind']}: \"{d['claim']}\" here, \"{d['passage']}\" there")
+            lines.append(f"      \"{p['text']}\"")
+        lines.append("")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--url")
+@click.option("--title")
+@click.option("--outlet")
+@click.option("--published", help="Publication date, e.g. 2024-06-20.")
+@db_option
+@seeds_option
+def add(files: tuple[str, ...], url: str | None, title: str | None, outlet: str | None,
+        published: str | None, db_path: str, no_seeds: bool) -> None:
+    """Add FILES to the store as sources."""
+    store = open_store(db_path, no_seeds)
+    for file in files:
+        try:
+            added = pipeline.add(store, read_page(
+                file, url=url, title=title, outlet=outlet, published=published))
+        except ExtractError as exc:
+            click.echo(f"{file}: skipped ({exc})", err=True)
+            continue
+        state = "already stored" if added.duplicate else "added"
+        click.echo(f"{file}: {state} as article {added.id} ({added.passages} passages)")
+
+
+def import_items(path: Path) -> Iterator[Page]:
+    if path.is_dir():
+        for file in sorted(path.rglob("*")):
+            if file.suffix.lower() in (".html", ".htm", ".txt"):
+                yield read_page(str(file))
+        return
+    with path.open("rb") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                yield Page(**{k: item.get(k) for k in (
+                    "html", "text", "url", "title", "outlet", "published", "author")})
+            except (ValueError, TypeError, AttributeError):
+                click.echo(f"line {number}: not a JSON article, skipped", err=True)
+
+
+def extract_or_none(page: Page) -> Article | None:
+    try:
+        return extract(page)
+    except ExtractError:
+        return None
+
+
+@cli.command(name="import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--workers", default=os.cpu_count() or 1, show_default=True,
+              help="Processes extracting pages in parallel.")
+@db_option
+@seeds_option
+def import_(path: Path, workers: int, db_path: str, no_seeds: bool) -> None:
+    """Import a folder of .html/.txt files or a JSON-lines file of articles."""
+    store = open_store(db_path, no_seeds)
+    pages = list(import_items(path))
+    added = duplicates = skipped = 0
+    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool, click.progressbar(
+        pool.map(extract_or_none, pages, chunksize=16), length=len(pages),
+        label="Importing", file=sys.stderr,
+    ) as bar:
+        for article in bar:
+            if article is None:
+                skipped += 1
+                continue
+            duplicate = store.add(article, passages(article.text))[2]
+            duplicates += duplicate
+            added += not duplicate
+    click.echo(f"{added} added, {duplicates} already stored, {skipped} without text")
+
+
+@cli.command(name="extract")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def extract_cmd(files: tuple[str, ...], as_json: bool) -> None:
+    """Print the main content the server would extract from FILES."""
+    for file in files:
+        try:
+            article = extract(read_page(file))
+        except ExtractError as exc:
+            if as_json:
+                click.echo(json.dumps({"file": file, "title": None, "text": "", "error": str(exc)}))
+            else:
+                click.echo(f"{file}: {exc}", err=True)
+            continue
+        if as_json:
+            record = {"file": file, "title": article.title, "text": article.text,
+                      "url": article.url, "outlet": article.outlet,
+                      "published": article.published, "author": article.author}
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            meta = [f"{k}: {v}" for k, v in (("title", article.title), ("outlet", article.outlet),
+                    ("published", article.published), ("author", article.author),
+                    ("url", article.url)) if v]
+            click.echo("\n".join([f"== {file}", *meta, "", article.text, ""]))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+@seeds_option
+def articles(as_json: bool, db_path: str, no_seeds: bool) -> None:
+    """List the stored articles."""
+    rows = open_store(db_path, no_seeds).articles()
+    if as_json:
+        click.echo(json.dumps({"articles": rows}, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        source = row["outlet"] or row["url"] or ""
+        click.echo(f"{row['id']:>5}  {row['published'] or '':<10}  {source[:24]:<24}  "
+                   f"{row['passages']:>4} passages  {row['title'] or ''}")
+
+
+@cli.command()
+@click.argument("article_id", type=int)
+@db_option
+def remove(article_id: int, db_path: str) -> None:
+    """Remove an article and its passages."""
+    if not Store(db_path).delete(article_id):
+        raise click.ClickException(f"no article {article_id}")
+    click.echo(f"removed article {article_id}")
+
+
+@cli.command()
+@db_option
+@seeds_option
+def stats(db_path: str, no_seeds: bool) -> None:
+    """How much is stored."""
+    for key, value in open_store(db_path, no_seeds).stats().items():
+        click.echo(f"{key}: {value}")
+
+
+def main() -> None:
+    cli()

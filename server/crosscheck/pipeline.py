@@ -1,0 +1,93 @@
+"""The one place the stages meet.
+
+page -> extract -> claims -> candidates -> match -> Analysis
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import candidates as candidates_stage
+from .claims import extract_claims, passages
+from .extract import extract
+from .match import relate
+from .seeds import seed_pages
+from .store import Store
+from .types import Analysis, Article, ClaimResult, Page, to_json
+
+MAX_CLAIMS = 200
+COPY_SHARE = 0.5  # an article holding half of our claims word for word is a copy of this page
+
+
+@dataclass(frozen=True)
+class Added:
+    id: int
+    passages: int
+    duplicate: bool
+
+
+def analyze(store: Store, page: Page) -> Analysis:
+    article = extract(page)
+    claims = extract_claims(article.text)[:MAX_CLAIMS]
+    exclude = set(store.same_as(article.url, article.text))
+    exclude |= copies_of(store, [c.text for c in claims])
+    results = tuple(
+        ClaimResult(claim, tuple(relate(claim, candidates_stage.candidates(store, claim, exclude))))
+        for claim in claims
+    )
+    return Analysis(article=article, claims=results)
+
+
+def copies_of(store: Store, claims: list[str]) -> set[int]:
+    """Stored articles that are copies of this page (syndicated under another URL)."""
+    if len(claims) < 2:
+        return set()
+    need = max(2, int(len(claims) * COPY_SHARE))
+    return {aid for aid, n in store.copies(claims).items() if n >= need}
+
+
+def add(store: Store, page: Page) -> Added:
+    article = extract(page)
+    return Added(*store.add(article, passages(article.text)))
+
+
+def ensure_seeded(store: Store) -> int:
+    """Load the seed corpus into an empty store; returns how many were added."""
+    if not store.is_empty():
+        return 0
+    return sum(not add(store, page).duplicate for page in seed_pages())
+
+
+def analysis_json(analysis: Analysis) -> dict[str, Any]:
+    claims = []
+    corroborated = conflicted = 0
+    sources: set[str] = set()
+    for result in analysis.claims:
+        matches = sorted(result.matches, key=lambda m: -m.score)
+        claims.append({
+            "text": result.claim.text, "start": result.claim.start, "end": result.claim.end,
+            "matches": [to_json(m) for m in matches],
+        })
+        relations = {m.relation for m in matches}
+        corroborated += "corroborates" in relations
+        conflicted += "conflicts" in relations
+        sources |= {source_key(m.passage) for m in matches if m.relation != "related"}
+    article = analysis.article
+    return {
+        "article": {
+            "title": article.title, "url": article.url, "outlet": article.outlet,
+            "published": article.published, "author": article.author, "text": article.text,
+        },
+        "claims": claims,
+        "summary": {
+            "claims": len(claims), "corroborated": corroborated,
+            "conflicted": conflicted, "sources": len(sources),
+        },
+    }
+
+
+def source_key(passage: Any) -> str:
+    return passage.outlet or passage.url or f"article:{passage.article_id}"
+
+

@@ -1,0 +1,226 @@
+"""The store: articles and their passages in SQLite, searched with FTS5.
+
+The only module that touches sqlite-utils. Reads use one connection per
+thread; writes are serialised by a lock and each article (row, passages and
+index entries, kept in sync by FTS triggers) is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from .types import Article, Passage, Sentence
+
+migrations = Migrations("crosscheck")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["articles"].create(
+        {
+            "id": int, "url": str, "title": str, "outlet": str, "author": str,
+            "published": str, "language": str, "text": str, "text_hash": str,
+            "added": str,
+        },
+        pk="id",
+    )
+    db["articles"].create_index(["text_hash"], unique=True)
+    db["articles"].create_index(["url"])
+    db["passages"].create(
+        {
+            "id": int, "article_id": int, "seq": int, "start": int, "end": int,
+            "text": str, "hash": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["passages"].create_index(["article_id"])
+    db["passages"].create_index(["hash"])
+    db["passages"].enable_fts(
+        ["text"], create_triggers=True, tokenize="porter unicode61 remove_diacritics 2"
+    )
+
+
+def text_hash(text: str) -> str:
+    """Hash of the words of a text, so copies differing in layout hash alike."""
+    canonical = " ".join(re.findall(r"\w+", text.lower()))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def sentence_hash(text: str) -> str:
+    return text_hash(text)[:16]
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        db = self.db
+        if self.path != ":memory:":
+            db.enable_wal()
+        with self._write_lock:
+            migrations.apply(db)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite_utils.Database(self.path)
+            db.execute("PRAGMA busy_timeout=10000")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite_utils.Database]:
+        db = self.db
+        with self._write_lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.rollback()
+                raise
+            db.commit()
+
+    # ------------------------------------------------------------ writes
+
+    def add(self, article: Article, passages: Iterable[Sentence]) -> tuple[int, int, bool]:
+        """Store an article and its passages; returns (id, passages, duplicate)."""
+        digest = text_hash(article.text)
+        with self._writing() as db:
+            existing = self._find(db, article.url, digest)
+            if existing is not None:
+                return existing, self._passage_count(db, existing), True
+            row = {
+                "url": article.url, "title": article.title, "outlet": article.outlet,
+                "author": article.author, "published": article.published,
+                "language": article.language, "text": article.text, "text_hash": digest,
+                "added": db.execute("select datetime('now')").fetchone()[0],
+            }
+            article_id = db["articles"].insert(row).last_pk
+            rows = [
+                {"article_id": article_id, "seq": i, "start": s.start, "end": s.end,
+                 "text": s.text, "hash": sentence_hash(s.text)}
+                for i, s in enumerate(passages)
+            ]
+            db["passages"].insert_all(rows, batch_size=500)
+        return article_id, len(rows), False
+
+    def delete(self, article_id: int) -> bool:
+        with self._writing() as db:
+            if not db.execute("select 1 from articles where id = ?", [article_id]).fetchone():
+                return False
+            db.execute("delete from passages where article_id = ?", [article_id])
+            db.execute("delete from articles where id = ?", [article_id])
+        return True
+
+    # ------------------------------------------------------------ reads
+
+    @staticmethod
+    def _find(db: sqlite_utils.Database, url: str | None, digest: str) -> int | None:
+        row = db.execute(
+            "select id from articles where text_hash = ? or (? is not null and url = ?) limit 1",
+            [digest, url, url],
+        ).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _passage_count(db: sqlite_utils.Database, article_id: int) -> int:
+        return db.execute(
+            "select count(*) from passages where article_id = ?", [article_id]
+        ).fetchone()[0]
+
+    def same_as(self, url: str | None, text: str) -> list[int]:
+        """Ids of stored articles that are this page: same URL or same text."""
+        rows = self.db.execute(
+            "select id from articles where text_hash = ? or (? is not null and url = ?)",
+            [text_hash(text), url, url],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def copies(self, sentences: Iterable[str]) -> dict[int, int]:
+        """For each stored article, how many of these sentences it holds word for word."""
+        hashes = sorted({sentence_hash(s) for s in sentences})
+        if not hashes:
+            return {}
+        rows = self.db.execute(
+            f"select article_id, count(distinct hash) from passages "
+            f"where hash in ({','.join('?' * len(hashes))}) group by article_id",
+            hashes,
+        ).fetchall()
+        return dict(rows)
+
+    def search(self, query: str, exclude: Iterable[int] = (), limit: int = 20) -> list[Passage]:
+        """Passages matching an FTS5 query, best (bm25) first, outside `exclude`."""
+        excluded = {f"x{i}": aid for i, aid in enumerate(sorted(set(exclude)))}
+        where = f"article_id not in ({', '.join(':' + k for k in excluded)})" if excluded else None
+        rows = list(self.db["passages"].search(
+            query, columns=["id", "article_id", "text"], limit=limit,
+            where=where, where_args=excluded or None,
+        ))
+        return self._passages(rows)
+
+    def _passages(self, rows: list[dict[str, Any]]) -> list[Passage]:
+        ids = sorted({r["article_id"] for r in rows})
+        meta = {
+            a["id"]: a for a in self.db["articles"].rows_where(
+                f"id in ({','.join('?' * len(ids))})", ids,
+                select="id, title, outlet, url, published",
+            )
+        } if ids else {}
+        return [
+            Passage(
+                id=r["id"], text=r["text"], article_id=r["article_id"],
+                title=meta[r["article_id"]]["title"], outlet=meta[r["article_id"]]["outlet"],
+                url=meta[r["article_id"]]["url"], published=meta[r["article_id"]]["published"],
+            )
+            for r in rows
+        ]
+
+    def articles(self) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "select a.id, a.title, a.outlet, a.url, a.published, "
+            "(select count(*) from passages p where p.article_id = a.id) as passages "
+            "from articles a order by a.id"
+        ))
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query(
+            "select id, title, outlet, author, url, published, language, added, text "
+            "from articles where id = ?", [article_id]
+        ))
+        if not rows:
+            return None
+        found = rows[0]
+        found["passages"] = list(self.db.query(
+            "select id, seq, start, end, text from passages where article_id = ? order by seq",
+            [article_id],
+        ))
+        return found
+
+    def stats(self) -> dict[str, int]:
+        count = lambda table: self.db.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: E731
+        return {
+            "articles": count("articles"),
+            "passages": count("passages"),
+            "outlets": self.db.execute(
+                "select count(distinct coalesce(outlet, url, id)) from articles"
+            ).fetchone()[0],
+        }
+
+    def is_empty(self) -> bool:
+        return self.db.execute("select count(*) from articles").fetchone()[0] == 0

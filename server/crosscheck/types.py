@@ -1,0 +1,95 @@
+"""The shared types every stage speaks: plain frozen dataclasses, no behaviour.
+
+Data flows one way:
+page -> Article (extract) -> Claim (claims) -> Passage candidates (store)
+-> Match (match) -> Analysis (pipeline) -> JSON (app / cli).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Relation = Literal["corroborates", "conflicts", "related"]
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a caller hands us: raw HTML or plain text, plus what it knows."""
+
+    html: str | None = None
+    text: str | None = None
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """The main content of a page, with the metadata found for it."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    author: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A span of an article's text: `text == article.text[start:end]`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stored sentence of another article, with where it comes from."""
+
+    id: int
+    text: str
+    article_id: int
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One value that differs between a claim and a passage."""
+
+    kind: str  # "number" | "date" | "negation" | ...
+    claim: str
+    passage: str
+
+
+@dataclass(frozen=True)
+class Match:
+    relation: Relation
+    score: float  # 0..1, see crosscheck.match.score
+    passage: Passage
+    differences: tuple[Difference, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim: Sentence
+    matches: tuple[Match, ...] = ()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    article: Article
+    claims: tuple[ClaimResult, ...] = field(default_factory=tuple)
+
+
+def to_json(obj: Any) -> Any:
+    """Dataclasses to plain JSON-able dicts (tuples become lists)."""
+    return asdict(obj)
