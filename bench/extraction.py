@@ -1,0 +1,111 @@
+"""Score `crosscheck extract --json` on the article-extraction benchmark.
+
+    .venv/bin/python bench/extraction.py            # F1, precision, recall, empties, pages/s
+    .venv/bin/python bench/extraction.py --json     # the same as one JSON object
+
+The 181 pages live beside the repo in ../shared/bench/extraction (html/<id>.html.gz).
+They are decompressed to a temporary folder as <id>.html and passed to one
+`crosscheck extract --json` process; the JSON lines it prints become PRED.json
+({id: text}), scored by the bench's own score.py. Speed is measured twice on one core:
+`extract()` in this process over the decoded pages (the ingest figure), and the wall
+time of the whole CLI run (start-up, reading, decoding and JSON included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO.parent / "shared" / "bench" / "extraction"
+CROSSCHECK = Path(sys.executable).parent / "crosscheck"
+
+
+def pages() -> list[Path]:
+    return sorted((BENCH / "html").glob("*.html.gz"))
+
+
+def page_id(file: str) -> str:
+    return Path(file).name.split(".")[0]
+
+
+def run_cli(files: list[Path]) -> tuple[dict[str, str], float]:
+    """Predictions {id: text} from `crosscheck extract --json`, and its wall time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        htmls = [Path(tmp) / f"{page_id(f.name)}.html" for f in files]
+        for src, dst in zip(files, htmls, strict=True):
+            dst.write_bytes(gzip.decompress(src.read_bytes()))
+        start = time.perf_counter()
+        out = subprocess.run([str(CROSSCHECK), "extract", "--json", *map(str, htmls)],
+                             check=True, capture_output=True, text=True).stdout
+        elapsed = time.perf_counter() - start
+    records = [json.loads(line) for line in out.splitlines() if line.strip()]
+    return {page_id(r["file"]): r["text"] for r in records}, elapsed
+
+
+def time_in_process(files: list[Path]) -> float:
+    """Seconds `extract` itself takes over all pages (no start-up, no JSON)."""
+    from crosscheck.extract import ExtractError, extract
+    from crosscheck.types import Page
+
+    htmls = [gzip.decompress(f.read_bytes()).decode("utf-8") for f in files]
+    start = time.perf_counter()
+    for html in htmls:
+        try:
+            extract(Page(html=html))
+        except ExtractError:
+            pass
+    return time.perf_counter() - start
+
+
+def score(pred: dict[str, str]) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(pred, f, ensure_ascii=False)
+    out = subprocess.run([sys.executable, str(BENCH / "score.py"), f.name, "--json"],
+                         check=True, capture_output=True, text=True).stdout
+    Path(f.name).unlink()
+    return json.loads(out)
+
+
+def measure(save: Path | None = None) -> dict[str, float]:
+    files = pages()
+    pred, cli_seconds = run_cli(files)
+    if save:
+        save.write_text(json.dumps(pred, ensure_ascii=False))
+    result = score(pred)
+    seconds = time_in_process(files)
+    return {
+        "pages": result["pages"], "f1": result["f1"], "precision": result["precision"],
+        "recall": result["recall"], "accuracy": result["accuracy"],
+        "empty": result["empty_predictions"],
+        "pages_per_second": len(files) / seconds,
+        "ms_per_page": 1000 * seconds / len(files),
+        "cli_pages_per_second": len(files) / cli_seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--save", type=Path, help="also write PRED.json here")
+    args = parser.parse_args()
+    m = measure(args.save)
+    if args.json:
+        print(json.dumps(m))
+        return
+    print(f"pages      {m['pages']}  (empty: {m['empty']})")
+    for key in ("f1", "precision", "recall", "accuracy"):
+        print(f"{key:<10} {m[key]:.3f}")
+    print(f"speed      {m['pages_per_second']:.1f} pages/s in process "
+          f"({m['ms_per_page']:.1f} ms/page), {m['cli_pages_per_second']:.1f} pages/s "
+          "through the CLI (one core)")
+
+
+if __name__ == "__main__":
+    main()
