@@ -31,7 +31,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(db_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(str(db_path))) as c:
+    with TestClient(create_app(str(db_path)), base_url="http://127.0.0.1") as c:
         yield c
 
 

@@ -36,7 +36,7 @@ def test_analyze_report_shows_the_conflict(db_path: Path) -> None:
 def test_analyze_json_is_the_api_body(db_path: Path) -> None:
     run = crosscheck("analyze", str(CALIBER), "--json", "--url", "https://caliber.test/x", db=db_path)
     assert run.returncode == 0, run.stderr
-    with TestClient(create_app(str(db_path))) as client:
+    with TestClient(create_app(str(db_path)), base_url="http://127.0.0.1") as client:
         api = client.post("/api/analyze", json={
             "text": CALIBER.read_text("utf-8"), "url": "https://caliber.test/x"}).json()
     assert json.loads(run.stdout) == api

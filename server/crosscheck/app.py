@@ -7,8 +7,12 @@ SQLite work never blocks the event loop.
 from __future__ import annotations
 
 import json
-from typing import Any
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -16,15 +20,19 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
-from . import __version__, pipeline
+from . import __version__, pipeline, security
 from .extract import ExtractError
 from .store import Store
 from .types import Page
+
+T = TypeVar("T")
 
 MAX_BODY = 5 * 1024 * 1024
 PAGE_FIELDS = ("html", "text", "url", "title")
 ADD_FIELDS = PAGE_FIELDS + ("outlet", "published", "author")
 MAX_FIELD = {"url": 2048, "title": 1000, "outlet": 200, "published": 64, "author": 500}
+DEADLINE = 30.0  # seconds one analysis or addition may take before the client gets a 503
+WORKERS = 4  # analyses and additions running at once; more wait for a slot until their deadline
 
 schemas = SchemaGenerator({
     "openapi": "3.0.0",
@@ -36,26 +44,38 @@ class ApiError(HTTPException):
     pass
 
 
+class Busy(Exception):
+    """No worker slot came free before the deadline."""
+
+
 async def read_page(request: Request, fields: tuple[str, ...]) -> Page:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise ApiError(415, "send the page as JSON (Content-Type: application/json)")
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise ApiError(413, f"the body is over {MAX_BODY // (1024 * 1024)} MB")
+    body = await security.read_body(request, MAX_BODY)
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise ApiError(400, "the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(422, "the body must be a JSON object")
-    for name, value in data.items():
-        if name in fields and value is not None and not isinstance(value, str):
-            raise ApiError(422, f"field '{name}' must be a string")
-        if name in MAX_FIELD and isinstance(value, str) and len(value) > MAX_FIELD[name]:
-            raise ApiError(422, f"field '{name}' is longer than {MAX_FIELD[name]} characters")
+    for name in fields:
+        check_field(name, data.get(name))
     if not (data.get("html") or "").strip() and not (data.get("text") or "").strip():
         raise ApiError(422, "give the page as 'html' or 'text'")
     return Page(**{k: data.get(k) for k in fields})
+
+
+def check_field(name: str, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ApiError(422, f"field '{name}' must be a string")
+    if len(value) > MAX_FIELD.get(name, MAX_BODY):
+        raise ApiError(422, f"field '{name}' is longer than {MAX_FIELD[name]} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(422, f"field '{name}' is not valid Unicode text") from None
 
 
 def store_of(request: Request) -> Store:
@@ -67,22 +87,22 @@ def health(request: Request) -> JSONResponse:
     responses:
       200:
         description: The server is up; counts of what is stored.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Health'}}}
     """
     stats = store_of(request).stats()
-    return JSONResponse({"status": "ok", "articles": stats["articles"], "passages": stats["passages"]})
+    return JSONResponse(
+        {"status": "ok", "articles": stats["articles"], "passages": stats["passages"]})
 
 
 async def analyze(request: Request) -> JSONResponse:
     """
     requestBody:
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/Page'}
+      required: true
+      content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}
     responses:
       200:
         description: The page's claims, each with matching passages from other sources.
-      422:
-        description: No usable page in the body.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Analysis'}}}
     """
     page = await read_page(request, PAGE_FIELDS)
     return JSONResponse(await run(request, lambda: pipeline.analysis_json(
@@ -92,14 +112,15 @@ async def analyze(request: Request) -> JSONResponse:
 async def add_article(request: Request) -> JSONResponse:
     """
     requestBody:
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/Page'}
+      required: true
+      content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}
     responses:
       201:
         description: Stored.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Added'}}}
       200:
         description: Already stored (duplicate is true).
+        content: {application/json: {schema: {$ref: '#/components/schemas/Added'}}}
     """
     page = await read_page(request, ADD_FIELDS)
     added = await run(request, lambda: pipeline.add(store_of(request), page))
@@ -108,12 +129,34 @@ async def add_article(request: Request) -> JSONResponse:
     return JSONResponse({"id": added.id, "passages": added.passages}, status_code=201)
 
 
-async def run(request: Request, work: Any) -> Any:
-    from starlette.concurrency import run_in_threadpool
+async def run(request: Request, work: Callable[[], T]) -> T:
+    """Run `work` in a worker thread, answering 503 if it is not done by the deadline.
+
+    A thread cannot be stopped, so a late one runs on while the client gets its
+    answer; the worker slots bound how many can, so late work never piles up.
+    """
+    state = request.app.state
+    due = time.monotonic() + state.deadline
     try:
-        return await run_in_threadpool(work)
+        with anyio.fail_after(state.deadline):
+            return await anyio.to_thread.run_sync(
+                in_slot, work, state.slots, due, abandon_on_cancel=True)
+    except (TimeoutError, Busy):
+        raise ApiError(503, f"the server could not finish this within {state.deadline:g} s; "
+                            "try again, or send a shorter page") from None
     except ExtractError as exc:
         raise ApiError(422, str(exc)) from None
+    except RecursionError:
+        raise ApiError(422, "the page is nested too deeply") from None
+
+
+def in_slot(work: Callable[[], T], slots: threading.Semaphore, due: float) -> T:
+    if not slots.acquire(timeout=max(0.0, due - time.monotonic())):
+        raise Busy
+    try:
+        return work()
+    finally:
+        slots.release()
 
 
 def list_articles(request: Request) -> JSONResponse:
@@ -121,24 +164,28 @@ def list_articles(request: Request) -> JSONResponse:
     responses:
       200:
         description: Every stored article.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Articles'}}}
     """
     return JSONResponse({"articles": store_of(request).articles()})
 
 
 def article_id(request: Request) -> int:
-    try:
-        return int(request.path_params["id"])
-    except ValueError:
-        raise ApiError(404, "no such article") from None
+    raw = request.path_params["id"]
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+        raise ApiError(404, "no such article")
+    return int(raw)
 
 
 def get_article(request: Request) -> JSONResponse:
     """
+    parameters: [{$ref: '#/components/parameters/id'}]
     responses:
       200:
         description: The article with its passages.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Article'}}}
       404:
         description: No such article.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
     """
     found = store_of(request).article(article_id(request))
     if found is None:
@@ -148,11 +195,14 @@ def get_article(request: Request) -> JSONResponse:
 
 def delete_article(request: Request) -> JSONResponse:
     """
+    parameters: [{$ref: '#/components/parameters/id'}]
     responses:
       200:
         description: Deleted, with its passages.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Deleted'}}}
       404:
         description: No such article.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
     """
     if not store_of(request).delete(article_id(request)):
         raise ApiError(404, "no such article")
@@ -161,20 +211,76 @@ def delete_article(request: Request) -> JSONResponse:
 
 def openapi(request: Request) -> JSONResponse:
     schema = schemas.get_schema(routes=request.app.routes)
-    schema["components"] = {"schemas": {"Page": PAGE_SCHEMA}}
+    for operations in schema["paths"].values():
+        for method, operation in operations.items():
+            errors = REFUSALS | (BODY_ERRORS if method == "post" else {})
+            for status, description in errors.items():
+                operation["responses"].setdefault(status, {
+                    "description": description, "content": ERROR_BODY})
+    schema["components"] = COMPONENTS
+    schema["security"] = [{}, {"token": []}]
     return JSONResponse(schema)
+
+
+REFUSALS = {
+    "401": "A token is set and the request does not carry it (Authorization: Bearer).",
+    "403": "The request comes from a web page (Origin or Sec-Fetch-Site).",
+    "414": "The URL is too long.",
+    "421": "The Host header is not this server's own address (DNS rebinding).",
+}
+BODY_ERRORS = {
+    "400": "The body is not valid JSON (or UTF-8).",
+    "413": f"The body is over {MAX_BODY // (1024 * 1024)} MB.",
+    "415": "The body is not sent as application/json.",
+    "422": "No usable page in the body, or a field of the wrong type or size (named).",
+    "503": f"The work did not finish within the deadline ({DEADLINE:g} s by default).",
+}
+ERROR_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+TEXT = {"type": "string"}
+OPTIONAL_TEXT = {"type": "string", "nullable": True}
+INTEGER = {"type": "integer"}
+
+
+def obj(required: dict[str, Any], **optional: Any) -> dict[str, Any]:
+    return {"type": "object", "required": list(required), "properties": required | optional}
 
 
 PAGE_SCHEMA = {
     "type": "object",
+    "description": "A page: 'html' or 'text' is required; the rest is what the caller knows.",
     "properties": {
         "html": {"type": "string", "description": "The page's HTML."},
         "text": {"type": "string", "description": "Or its plain text."},
-        "url": {"type": "string", "maxLength": MAX_FIELD["url"]},
-        "title": {"type": "string", "maxLength": MAX_FIELD["title"]},
-        "outlet": {"type": "string", "maxLength": MAX_FIELD["outlet"]},
-        "published": {"type": "string", "maxLength": MAX_FIELD["published"]},
-        "author": {"type": "string", "maxLength": MAX_FIELD["author"]},
+        **{name: {"type": "string", "maxLength": size} for name, size in MAX_FIELD.items()},
+    },
+}
+COMPONENTS: dict[str, Any] = {
+    "schemas": {
+        "Page": PAGE_SCHEMA,
+        "Error": obj({"error": TEXT}),
+        "Health": obj({"status": TEXT, "articles": INTEGER, "passages": INTEGER}),
+        "Analysis": obj({
+            "article": obj({"text": TEXT}),
+            "claims": {"type": "array", "items": obj({
+                "text": TEXT, "start": INTEGER, "end": INTEGER,
+                "matches": {"type": "array", "items": {"type": "object"}},
+            })},
+            "summary": obj({"claims": INTEGER}),
+        }),
+        "Added": obj({"id": INTEGER, "passages": INTEGER}, duplicate={"type": "boolean"}),
+        "Articles": obj({"articles": {"type": "array", "items": obj(
+            {"id": INTEGER, "passages": INTEGER}, title=OPTIONAL_TEXT, url=OPTIONAL_TEXT)}}),
+        "Article": obj({"id": INTEGER, "text": TEXT, "passages": {"type": "array", "items": obj(
+            {"id": INTEGER, "start": INTEGER, "end": INTEGER, "text": TEXT})}}),
+        "Deleted": obj({"deleted": INTEGER}),
+    },
+    "parameters": {
+        "id": {"name": "id", "in": "path", "required": True,
+               "schema": {"type": "integer", "minimum": 1}},
+    },
+    "securitySchemes": {
+        "token": {"type": "http", "scheme": "bearer",
+                  "description": "Only when the server was started with a token."},
     },
 }
 
@@ -199,13 +305,18 @@ routes = [
 ]
 
 
-def create_app(db_path: str, seeds: bool = True) -> Starlette:
+def create_app(db_path: str, seeds: bool = True, policy: security.Policy | None = None,
+               deadline: float = DEADLINE) -> Starlette:
+    """The API over the store at `db_path`, guarded by `policy` (default: loopback only)."""
     store = Store(db_path)
     if seeds:
         pipeline.ensure_seeded(store)
     app = Starlette(
         routes=routes,
+        middleware=security.middleware(policy or security.Policy()),
         exception_handlers={HTTPException: http_error, 500: server_error},
     )
     app.state.store = store
+    app.state.deadline = deadline
+    app.state.slots = threading.BoundedSemaphore(WORKERS)
     return app

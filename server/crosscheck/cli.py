@@ -63,16 +63,37 @@ def cli() -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind. The default keeps the server on this machine only.")
+@click.option("--allow-remote", is_flag=True,
+              help="Confirm binding --host to an address other machines can reach.")
 @click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--token", envvar="CROSSCHECK_TOKEN",
+              help="Refuse every request without 'Authorization: Bearer TOKEN' "
+                   "(also read from CROSSCHECK_TOKEN). For machines shared by several people.")
+@click.option("--extension-origin", "extension_origins", multiple=True,
+              envvar="CROSSCHECK_EXTENSION_ORIGIN",
+              help="Answer only this extension, e.g. chrome-extension://<id> (repeatable; "
+                   "also CROSSCHECK_EXTENSION_ORIGIN). Default: any browser extension.")
 @db_option
 @seeds_option
-def serve(host: str, port: int, db_path: str, no_seeds: bool) -> None:
+def serve(host: str, allow_remote: bool, port: int, token: str | None,
+          extension_origins: tuple[str, ...], db_path: str, no_seeds: bool) -> None:
     """Start the local server the browser extension talks to."""
     import uvicorn
 
     from .app import create_app
+    from .security import Policy, is_loopback
 
-    app = create_app(db_path, seeds=not no_seeds)
+    remote = not is_loopback(host)
+    if remote and not allow_remote:
+        raise click.UsageError(f"--host {host} lets other machines reach your store; "
+                               "add --allow-remote to confirm (and set --token).")
+    if remote:
+        click.secho(f"WARNING: serving on {host}, reachable from other machines"
+                    + ("" if token else ", with no --token: anyone who can reach it can use it"),
+                    fg="yellow", err=True)
+    policy = Policy(port=port, bound_host=host if remote else None,
+                    extension_origins=extension_origins, token=token or None)
+    app = create_app(db_path, seeds=not no_seeds, policy=policy)
     click.echo(f"Crosscheck on http://{host}:{port} (store: {db_path})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
 

@@ -1,0 +1,181 @@
+"""Who may talk to the server: request guards in front of the API.
+
+The server holds the owner's reading history, so it answers only
+
+* requests addressed to its own loopback name (`Host`), which defeats DNS rebinding;
+* requests from no web page: no `Origin` (curl, scripts), the browser extension's origin,
+  or the server's own pages; a web page's no-cors loads (`Sec-Fetch-Site: cross-site`)
+  are refused too;
+* with a token set, requests that carry it as `Authorization: Bearer <token>`.
+
+CORS preflights are answered (by Starlette's CORSMiddleware) for the extension only.
+Every refusal is a JSON error `{"error": "..."}` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import re
+from dataclasses import dataclass
+
+from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+EXTENSION_ORIGIN = r"(chrome-extension|moz-extension)://[A-Za-z0-9-]+"
+MAX_URL = 2048
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the server trusts. `port` None (not yet bound, as in tests) accepts any port."""
+
+    port: int | None = None
+    bound_host: str | None = None  # a non-loopback address the owner chose to bind to
+    extension_origins: tuple[str, ...] = ()  # pinned extension origins; empty: any extension
+    token: str | None = None
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def host_names(policy: Policy) -> set[str]:
+    names = set(LOOPBACK_NAMES)
+    if policy.bound_host:
+        names.add(bracketed(policy.bound_host).lower())
+    return names
+
+
+def host_allowed(policy: Policy, host: str) -> bool:
+    """Is `host` (a Host header, name[:port]) one of our own names, on our port?"""
+    match = re.fullmatch(r"(\[[0-9a-f:.]+\]|[^:\[\]]+)(?::(\d{1,5}))?", host.lower())
+    if match is None or match.group(1) not in host_names(policy):
+        return False
+    return policy.port is None or match.group(2) == str(policy.port)
+
+
+def is_extension(policy: Policy, origin: str) -> bool:
+    if policy.extension_origins:
+        return origin in policy.extension_origins
+    return re.fullmatch(EXTENSION_ORIGIN, origin) is not None
+
+
+def origin_allowed(policy: Policy, origin: str) -> bool:
+    """The extension's origin, or one of the server's own pages."""
+    if is_extension(policy, origin):
+        return True
+    own = re.fullmatch(r"http://(.+)", origin)
+    return own is not None and host_allowed(policy, own.group(1))
+
+
+def refusal(policy: Policy, request: Request) -> tuple[int, str] | None:
+    """Why this request is refused (status, message), or None to let it through."""
+    target = request.url.path + ("?" + request.url.query if request.url.query else "")
+    if len(target) > MAX_URL:
+        return 414, f"the URL is longer than {MAX_URL} characters"
+    host = request.headers.get("host", "")
+    if not host_allowed(policy, host):
+        return 421, f"this server answers only to its own address, not to Host '{host[:100]}'"
+    origin = request.headers.get("origin")
+    if origin is not None and not origin_allowed(policy, origin):
+        return 403, f"requests from web pages are refused (Origin '{origin[:100]}')"
+    if origin is None and from_web_page(request):
+        return 403, "requests from web pages are refused (Sec-Fetch-Site)"
+    return None
+
+
+def from_web_page(request: Request) -> bool:
+    """A page's no-cors load (img, script, link, form): it carries no Origin on GET.
+
+    Extension fetches are CORS-mode (`Sec-Fetch-Mode: cors`), so they stay allowed.
+    """
+    site = request.headers.get("sec-fetch-site")
+    return site in ("cross-site", "same-site") and request.headers.get("sec-fetch-mode") != "cors"
+
+
+class HostOriginGuard:
+    """Refuse rebinding Hosts, web page Origins and over-long URLs before anything else."""
+
+    def __init__(self, app: ASGIApp, policy: Policy):
+        self.app = app
+        self.policy = policy
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            refused = refusal(self.policy, Request(scope))
+            if refused is not None:
+                await error(*refused)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class TokenBackend(AuthenticationBackend):
+    """With a token set, every request must carry `Authorization: Bearer <token>`."""
+
+    def __init__(self, token: str | None):
+        self.token = token
+
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, None] | None:
+        if self.token is None:
+            return None
+        scheme, _, given = conn.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), self.token.encode()
+        ):
+            raise AuthenticationError("a valid access token is required (Authorization: Bearer)")
+        return AuthCredentials(["owner"]), None
+
+
+def token_refused(conn: HTTPConnection, exc: Exception) -> Response:
+    return error(401, str(exc), {"WWW-Authenticate": 'Bearer realm="crosscheck"'})
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def middleware(policy: Policy) -> list[Middleware]:
+    """Outermost first: Host/Origin guard, CORS for the extension, then the token."""
+    origins = "|".join(re.escape(o) for o in policy.extension_origins) or EXTENSION_ORIGIN
+    return [
+        Middleware(HostOriginGuard, policy=policy),
+        Middleware(
+            CORSMiddleware, allow_origin_regex=origins, allow_methods=("GET", "POST", "DELETE"),
+            allow_headers=("Authorization", "Content-Type"),
+        ),
+        Middleware(AuthenticationMiddleware, backend=TokenBackend(policy.token),
+                   on_error=token_refused),
+    ]
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit():
+        raise HTTPException(400, "the Content-Length header is not a number")
+    too_big = HTTPException(413, f"the body is over {limit // (1024 * 1024)} MB")
+    if int(declared) > limit:
+        raise too_big
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_big
+    return bytes(body)
