@@ -1,0 +1,248 @@
+"""Only the owner can use the server (issue 4): every refusal, over HTTP against real uvicorn.
+
+Each refusal is a JSON 4xx, and the store (articles and passages, count and content) is the
+same afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from conftest import LiveServer
+
+ARTICLE = {
+    "text": "The city council of Lyon approved a budget of 412 million euros on Thursday, the "
+            "mayor said. The vote passed by 38 votes to 21 after a debate that lasted nine hours.",
+    "url": "https://news.test/lyon-budget", "outlet": "News Test",
+}
+WEB_PAGE = "https://evil.example"
+EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+TOKEN = "correct horse battery staple"
+
+
+def snapshot(db: Path) -> tuple[list[tuple], list[tuple], int]:
+    """Everything stored: articles, passages and full-text index rows."""
+    with sqlite3.connect(db) as conn:
+        return (
+            conn.execute("select id, url, text from articles order by id").fetchall(),
+            conn.execute("select id, article_id, text from passages order by id").fetchall(),
+            conn.execute("select count(*) from passages_fts").fetchone()[0],
+        )
+
+
+def refused(response: httpx.Response, status: int) -> str:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
+    return response.json()["error"]
+
+
+@pytest.fixture
+def server(db_path: Path) -> Iterator[LiveServer]:
+    live = LiveServer(db_path)
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def token_server(db_path: Path) -> Iterator[LiveServer]:
+    live = LiveServer(db_path, "--token", TOKEN)
+    yield live
+    live.stop()
+
+
+def test_web_page_origin_is_refused_and_changes_nothing(server: LiveServer, db_path: Path) -> None:
+    before = snapshot(db_path)
+    first_id = before[0][0][0]
+    headers = {"Origin": WEB_PAGE}
+    assert "web pages" in refused(
+        httpx.post(server.url + "/api/articles", json=ARTICLE, headers=headers), 403)
+    refused(httpx.delete(f"{server.url}/api/articles/{first_id}", headers=headers), 403)
+    refused(httpx.get(server.url + "/api/articles", headers=headers), 403)
+    refused(httpx.post(server.url + "/api/articles", json=ARTICLE, headers={"Origin": "null"}), 403)
+    look_alike = {"Origin": f"http://127.0.0.1.evil.example:{server.port}"}
+    refused(httpx.post(server.url + "/api/articles", json=ARTICLE, headers=look_alike), 403)
+    assert snapshot(db_path) == before
+
+
+def test_web_page_preflight_gets_no_cors_grant(server: LiveServer) -> None:
+    response = httpx.options(server.url + "/api/articles", headers={
+        "Origin": WEB_PAGE, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    refused(response, 403)
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_extension_origin_is_allowed_with_cors(server: LiveServer, db_path: Path) -> None:
+    preflight = httpx.options(server.url + "/api/articles", headers={
+        "Origin": EXTENSION, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == EXTENSION
+    added = httpx.post(server.url + "/api/articles", json=ARTICLE, headers={"Origin": EXTENSION})
+    assert added.status_code == 201, added.text
+    assert added.headers["access-control-allow-origin"] == EXTENSION
+    firefox = httpx.get(server.url + "/api/health",
+                        headers={"Origin": "moz-extension://2c127fa4-62a7-4b3b-9b0e-3b1c5d6e7f80"})
+    assert firefox.status_code == 200
+    own_page = httpx.get(server.url + "/api/health", headers={"Origin": server.url})
+    assert own_page.status_code == 200
+    assert [row[1] for row in snapshot(db_path)[0]].count(ARTICLE["url"]) == 1
+
+
+def test_pinned_extension_origin_refuses_other_extensions(db_path: Path) -> None:
+    live = LiveServer(db_path, "--extension-origin", EXTENSION)
+    try:
+        other = "chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba"
+        before = snapshot(db_path)
+        refused(httpx.post(live.url + "/api/articles", json=ARTICLE,
+                           headers={"Origin": other}), 403)
+        assert snapshot(db_path) == before
+        ok = httpx.post(live.url + "/api/articles", json=ARTICLE, headers={"Origin": EXTENSION})
+        assert ok.status_code == 201
+    finally:
+        live.stop()
+
+
+def test_rebinding_host_is_refused(server: LiveServer, db_path: Path) -> None:
+    before = snapshot(db_path)
+    for host in (f"evil.example:{server.port}", "evil.example", f"127.0.0.1:{server.port + 1}",
+                 f"localhost.evil.example:{server.port}", ""):
+        error = refused(httpx.post(server.url + "/api/articles", json=ARTICLE,
+                                   headers={"Host": host}), 421)
+        assert "own address" in error
+        refused(httpx.get(server.url + "/api/articles", headers={"Host": host}), 421)
+    assert snapshot(db_path) == before
+    for host in (f"127.0.0.1:{server.port}", f"localhost:{server.port}",
+                 f"LOCALHOST:{server.port}", f"[::1]:{server.port}"):
+        assert httpx.get(server.url + "/api/health", headers={"Host": host}).status_code == 200
+
+
+def test_form_and_text_plain_posts_change_nothing(server: LiveServer, db_path: Path) -> None:
+    before = snapshot(db_path)
+    body = json.dumps(ARTICLE)
+    for content_type in ("text/plain", "text/plain;charset=UTF-8",
+                         "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        error = refused(httpx.post(server.url + "/api/articles", content=body,
+                                   headers={"Content-Type": content_type}), 415)
+        assert "application/json" in error
+        refused(httpx.post(server.url + "/api/analyze", content=body,
+                           headers={"Content-Type": content_type}), 415)
+    refused(httpx.post(server.url + "/api/articles", data={"text": ARTICLE["text"]}), 415)
+    # what a page's <form> or fetch(no-cors) would send: refused for its Origin first
+    refused(httpx.post(server.url + "/api/articles", content=body, headers={
+        "Content-Type": "text/plain", "Origin": WEB_PAGE, "Sec-Fetch-Site": "cross-site",
+        "Sec-Fetch-Mode": "no-cors"}), 403)
+    assert snapshot(db_path) == before
+
+
+def test_cross_site_no_cors_load_is_refused(server: LiveServer) -> None:
+    image = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}
+    refused(httpx.get(server.url + "/api/articles", headers=image), 403)
+    refused(httpx.get(server.url + "/api/articles", headers={
+        "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}), 403)
+    typed_by_owner = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"}
+    assert httpx.get(server.url + "/api/articles", headers=typed_by_owner).status_code == 200
+    extension_get = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}
+    assert httpx.get(server.url + "/api/health", headers=extension_get).status_code == 200
+
+
+def raw_exchange(port: int, head: bytes, chunks: Iterator[bytes]) -> bytes:
+    """Send a request piece by piece; stop sending once the server has answered."""
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(head)
+        for chunk in chunks:
+            try:
+                sock.sendall(chunk)
+            except OSError:
+                break
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while data := sock.recv(65536):
+            answer += data
+        return answer
+
+
+def test_oversized_body_is_refused_before_it_is_read(server: LiveServer, db_path: Path) -> None:
+    before = snapshot(db_path)
+    head = (f"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+            "Content-Type: application/json\r\n"
+            f"Content-Length: {50 * 1024 * 1024}\r\n\r\n").encode()
+    # only a few KB of the announced 50 MB are ever sent: the 413 comes before the body
+    answer = raw_exchange(server.port, head, iter([b'{"text": "' + b"a" * 4096]))
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b'"error"' in answer
+
+    chunked = (f"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+               "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
+    piece = b"a" * 65536
+    chunks = (b"%x\r\n%s\r\n" % (len(piece), piece) for _ in range(200))  # 12.5 MB if all sent
+    answer = raw_exchange(server.port, chunked, chunks)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert snapshot(db_path) == before
+    assert httpx.get(server.url + "/api/health").status_code == 200
+
+
+def test_overlong_url_is_refused(server: LiveServer) -> None:
+    refused(httpx.get(server.url + "/api/articles/1?" + "x" * 3000), 414)
+
+
+def test_token_is_required_when_set(token_server: LiveServer, db_path: Path) -> None:
+    before = snapshot(db_path)
+    url = token_server.url + "/api/articles"
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN},
+                    {"Authorization": f"Basic {TOKEN}"}, {"Authorization": f"Bearer {TOKEN}x"},
+                    {"Authorization": "Bearer " + TOKEN[:-1]}):
+        response = httpx.post(url, json=ARTICLE, headers=headers)
+        assert "token" in refused(response, 401)
+        assert response.headers["www-authenticate"].startswith("Bearer")
+        refused(httpx.get(url, headers=headers), 401)
+        refused(httpx.get(token_server.url + "/api/health", headers=headers), 401)
+    first_id = before[0][0][0]
+    refused(httpx.delete(f"{url}/{first_id}"), 401)
+    assert snapshot(db_path) == before
+
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert httpx.post(url, json=ARTICLE, headers=auth).status_code == 201
+    assert httpx.get(url, headers=auth).status_code == 200
+
+
+def test_token_preflight_is_answered_and_refusal_readable_by_extension(
+        token_server: LiveServer) -> None:
+    url = token_server.url + "/api/analyze"
+    preflight = httpx.options(url, headers={
+        "Origin": EXTENSION, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    assert preflight.status_code == 200
+    assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
+    no_token = httpx.post(url, json=ARTICLE, headers={"Origin": EXTENSION})
+    refused(no_token, 401)
+    assert no_token.headers["access-control-allow-origin"] == EXTENSION
+
+
+def test_token_from_environment(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CROSSCHECK_TOKEN", TOKEN)
+    live = LiveServer(db_path)
+    try:
+        refused(httpx.get(live.url + "/api/articles"), 401)
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        assert httpx.get(live.url + "/api/articles", headers=auth).status_code == 200
+    finally:
+        live.stop()
+
+
+def test_binding_elsewhere_needs_a_flag(db_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "crosscheck", "serve", "--host", "0.0.0.0", "--db", str(db_path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 2
+    assert "--allow-remote" in run.stderr
+    assert not db_path.exists()
