@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,24 +101,36 @@ class Store:
 
     def add(self, article: Article, passages: Iterable[Sentence]) -> tuple[int, int, bool]:
         """Store an article and its passages; returns (id, passages, duplicate)."""
-        digest = text_hash(article.text)
         with self._writing() as db:
-            existing = self._find(db, article.url, digest)
-            if existing is not None:
-                return existing, self._passage_count(db, existing), True
-            row = {
-                "url": article.url, "title": article.title, "outlet": article.outlet,
-                "author": article.author, "published": article.published,
-                "language": article.language, "text": article.text, "text_hash": digest,
-                "added": db.execute("select datetime('now')").fetchone()[0],
-            }
-            article_id = db["articles"].insert(row).last_pk
-            rows = [
-                {"article_id": article_id, "seq": i, "start": s.start, "end": s.end,
-                 "text": s.text, "hash": sentence_hash(s.text)}
-                for i, s in enumerate(passages)
-            ]
-            db["passages"].insert_all(rows, batch_size=500)
+            return self._insert(db, article, passages)
+
+    def add_many(
+        self, items: Iterable[tuple[Article, Iterable[Sentence]]]
+    ) -> list[tuple[int, int, bool]]:
+        """`add` for many articles in one transaction (bulk import)."""
+        with self._writing() as db:
+            return [self._insert(db, article, passages) for article, passages in items]
+
+    def _insert(
+        self, db: sqlite_utils.Database, article: Article, passages: Iterable[Sentence]
+    ) -> tuple[int, int, bool]:
+        digest = text_hash(article.text)
+        existing = self._find(db, article.url, digest)
+        if existing is not None:
+            return existing, self._passage_count(db, existing), True
+        row = {
+            "url": article.url, "title": article.title, "outlet": article.outlet,
+            "author": article.author, "published": article.published,
+            "language": article.language, "text": article.text, "text_hash": digest,
+            "added": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        }
+        article_id = db["articles"].insert(row).last_pk
+        rows = [
+            {"article_id": article_id, "seq": i, "start": s.start, "end": s.end,
+             "text": s.text, "hash": sentence_hash(s.text)}
+            for i, s in enumerate(passages)
+        ]
+        db["passages"].insert_all(rows, batch_size=500)
         return article_id, len(rows), False
 
     def delete(self, article_id: int) -> bool:
