@@ -105,8 +105,11 @@ async def analyze(request: Request) -> JSONResponse:
         content: {application/json: {schema: {$ref: '#/components/schemas/Analysis'}}}
     """
     page = await read_page(request, PAGE_FIELDS)
-    return JSONResponse(await run(request, lambda: pipeline.analysis_json(
-        pipeline.analyze(store_of(request), page))))
+    started = time.perf_counter()
+    body = await run(request, lambda: pipeline.analysis_json(
+        pipeline.analyze(store_of(request), page)))
+    spent = f"analyze;dur={(time.perf_counter() - started) * 1000:.1f}"  # read by bench/perf.py
+    return JSONResponse(body, headers={"Server-Timing": spent})
 
 
 async def add_article(request: Request) -> JSONResponse:

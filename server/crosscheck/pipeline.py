@@ -32,9 +32,10 @@ def analyze(store: Store, page: Page) -> Analysis:
     claims = extract_claims(article.text)[:MAX_CLAIMS]
     exclude = set(store.same_as(article.url, article.text))
     exclude |= copies_of(store, [c.text for c in claims])
+    found = candidates_stage.candidates_for(store, claims, exclude)
     results = tuple(
-        ClaimResult(claim, tuple(relate(claim, candidates_stage.candidates(store, claim, exclude))))
-        for claim in claims
+        ClaimResult(claim, tuple(relate(claim, passages)))
+        for claim, passages in zip(claims, found, strict=True)
     )
     return Analysis(article=article, claims=results)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,8 @@ from sqlite_utils.migrations import Migrations
 from .types import Article, Passage, Sentence
 
 migrations = Migrations("crosscheck")
+WORD = re.compile(r"\w+")
+COMPOUND_MAX = 100  # queries per SQL statement (SQLite allows 500 terms in a compound select)
 
 
 @migrations()
@@ -51,9 +54,32 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_terms(db: sqlite_utils.Database) -> None:
+    """Document frequency of every word, so retrieval can pick a claim's rarest words."""
+    db.execute("create table terms (word text primary key, df integer not null) without rowid")
+    counts: Counter[str] = Counter()
+    for (text,) in db.execute("select text from passages"):
+        counts.update(words(text))
+    count_terms(db, counts)
+
+
+def words(text: str) -> set[str]:
+    """The distinct lower-case words of a text, as the `terms` table counts them."""
+    return set(WORD.findall(text.lower()))
+
+
+def count_terms(db: sqlite_utils.Database, counts: Counter[str], sign: int = 1) -> None:
+    db.conn.executemany(
+        "insert into terms (word, df) values (?, ?) "
+        "on conflict (word) do update set df = df + excluded.df",
+        [(w, sign * n) for w, n in counts.items()],
+    )
+
+
 def text_hash(text: str) -> str:
     """Hash of the words of a text, so copies differing in layout hash alike."""
-    canonical = " ".join(re.findall(r"\w+", text.lower()))
+    canonical = " ".join(WORD.findall(text.lower()))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -101,18 +127,21 @@ class Store:
 
     def add(self, article: Article, passages: Iterable[Sentence]) -> tuple[int, int, bool]:
         """Store an article and its passages; returns (id, passages, duplicate)."""
-        with self._writing() as db:
-            return self._insert(db, article, passages)
+        return self.add_many([(article, passages)])[0]
 
     def add_many(
         self, items: Iterable[tuple[Article, Iterable[Sentence]]]
     ) -> list[tuple[int, int, bool]]:
         """`add` for many articles in one transaction (bulk import)."""
+        counts: Counter[str] = Counter()
         with self._writing() as db:
-            return [self._insert(db, article, passages) for article, passages in items]
+            added = [self._insert(db, article, passages, counts) for article, passages in items]
+            count_terms(db, counts)
+        return added
 
     def _insert(
-        self, db: sqlite_utils.Database, article: Article, passages: Iterable[Sentence]
+        self, db: sqlite_utils.Database, article: Article, passages: Iterable[Sentence],
+        counts: Counter[str],
     ) -> tuple[int, int, bool]:
         digest = text_hash(article.text)
         existing = self._find(db, article.url, digest)
@@ -131,12 +160,19 @@ class Store:
             for i, s in enumerate(passages)
         ]
         db["passages"].insert_all(rows, batch_size=500)
+        for r in rows:
+            counts.update(words(r["text"]))
         return article_id, len(rows), False
 
     def delete(self, article_id: int) -> bool:
         with self._writing() as db:
             if not db.execute("select 1 from articles where id = ?", [article_id]).fetchone():
                 return False
+            counts: Counter[str] = Counter()
+            held = db.execute("select text from passages where article_id = ?", [article_id])
+            for (text,) in held:
+                counts.update(words(text))
+            count_terms(db, counts, sign=-1)
             db.execute("delete from passages where article_id = ?", [article_id])
             db.execute("delete from articles where id = ?", [article_id])
         return True
@@ -177,32 +213,51 @@ class Store:
         ).fetchall()
         return dict(rows)
 
-    def search(self, query: str, exclude: Iterable[int] = (), limit: int = 20) -> list[Passage]:
-        """Passages matching an FTS5 query, best (bm25) first, outside `exclude`."""
-        excluded = {f"x{i}": aid for i, aid in enumerate(sorted(set(exclude)))}
-        where = f"article_id not in ({', '.join(':' + k for k in excluded)})" if excluded else None
-        rows = list(self.db["passages"].search(
-            query, columns=["id", "article_id", "text"], limit=limit,
-            where=where, where_args=excluded or None,
-        ))
-        return self._passages(rows)
+    def document_frequencies(self, words: Iterable[str]) -> dict[str, int]:
+        """How many stored passages hold each of these (lower-case) words."""
+        wanted = sorted(set(words))
+        found: dict[str, int] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            found.update(self.db.execute(
+                f"select word, df from terms where word in ({','.join('?' * len(chunk))})", chunk
+            ).fetchall())
+        return found
 
-    def _passages(self, rows: list[dict[str, Any]]) -> list[Passage]:
-        ids = sorted({r["article_id"] for r in rows})
-        meta = {
-            a["id"]: a for a in self.db["articles"].rows_where(
-                f"id in ({','.join('?' * len(ids))})", ids,
-                select="id, title, outlet, url, published",
-            )
-        } if ids else {}
-        return [
-            Passage(
-                id=r["id"], text=r["text"], article_id=r["article_id"],
-                title=meta[r["article_id"]]["title"], outlet=meta[r["article_id"]]["outlet"],
-                url=meta[r["article_id"]]["url"], published=meta[r["article_id"]]["published"],
-            )
-            for r in rows
+    def search_many(
+        self, queries: Sequence[str], exclude: Iterable[int] = (), limit: int = 20
+    ) -> list[list[Passage]]:
+        """For each FTS5 query, its best passages (bm25 first) outside articles `exclude`."""
+        found: list[list[Passage]] = [[] for _ in queries]
+        for start in range(0, len(queries), COMPOUND_MAX):
+            chunk = range(start, min(start + COMPOUND_MAX, len(queries)))
+            for i, passage in self._search_chunk(queries, chunk, sorted(set(exclude)), limit):
+                found[i].append(passage)
+        return found
+
+    def _search_chunk(
+        self, queries: Sequence[str], chunk: range, excluded: list[int], limit: int
+    ) -> Iterator[tuple[int, Passage]]:
+        """One SQL statement: a bm25 top-`limit` per query, joined to passage and article."""
+        skip = (
+            f"and rowid not in (select id from passages where article_id in "
+            f"({','.join('?' * len(excluded))}))" if excluded else ""
+        )
+        parts = [
+            f"select * from (select {i} as query, rowid as id, rank from passages_fts "
+            f"where passages_fts match ? {skip} order by rank limit {int(limit)})"
+            for i in chunk
         ]
+        args = [x for i in chunk for x in (queries[i], *excluded)]
+        rows = self.db.execute(
+            f"with hits as ({' union all '.join(parts)}) "
+            "select h.query, p.id, p.text, p.article_id, a.title, a.outlet, a.url, a.published "
+            "from hits h join passages p on p.id = h.id join articles a on a.id = p.article_id "
+            "order by h.query, h.rank",
+            args,
+        )
+        for query, *fields in rows:
+            yield query, Passage(*fields)
 
     def articles(self) -> list[dict[str, Any]]:
         return list(self.db.query(
