@@ -16,6 +16,7 @@ MAX_SENTENCE_CHARS = 2000
 WORD = re.compile(r"\w+")
 HAS_NUMBER = re.compile(r"\d")
 CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+CLOSERS = "\"'”’)] "
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -40,12 +41,26 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
 
 
-def is_checkable(sentence: str) -> bool:
-    """A sentence that states something a second source could confirm or contradict."""
-    words = WORD.findall(sentence)
-    if len(words) < 6 or len(sentence) > MAX_SENTENCE_CHARS:
+def is_question(sentence: str) -> bool:
+    return sentence.rstrip(CLOSERS).endswith("?")
+
+
+def is_heading(sentence: str) -> bool:
+    """A line that does not end like a sentence and reads like a title or furniture."""
+    if sentence.rstrip(CLOSERS).endswith((".", "!")):
         return False
-    if sentence.rstrip("\"'”’) ").endswith("?"):
+    long_words = [w for w in WORD.findall(sentence) if len(w) > 3]
+    return len(long_words) < 3 or sum(w[0].isupper() for w in long_words) / len(long_words) > 0.5
+
+
+def is_checkable(sentence: str) -> bool:
+    """A sentence that states something a second source could confirm or contradict:
+    a full sentence (not a question, heading, byline or menu line) with a number, a date
+    or a name in it."""
+    words = WORD.findall(sentence)
+    if len(words) < 6 or len(sentence) > MAX_SENTENCE_CHARS or is_question(sentence):
+        return False
+    if not sentence.rstrip(CLOSERS).endswith((".", "!")):
         return False
     return bool(HAS_NUMBER.search(sentence) or CAPITALISED.search(sentence))
 
@@ -55,5 +70,8 @@ def extract_claims(text: str) -> list[Sentence]:
 
 
 def passages(text: str) -> list[Sentence]:
-    """The sentences worth storing as passages (anything with a few words)."""
-    return [s for s in split_sentences(text) if len(WORD.findall(s.text)) >= 4]
+    """The sentences worth storing as passages: statements of a few words, no questions
+    and no headings."""
+    return [s for s in split_sentences(text)
+            if len(WORD.findall(s.text)) >= 4 and not is_question(s.text)
+            and not is_heading(s.text)]

@@ -1,70 +1,212 @@
 """Stage 4: (claim, candidate passages) -> scored relations with their differences.
 
-score: rapidfuzz token_set_ratio over normalised text, divided by 100 (0..1).
+normalize: NFKC, curly quotes and dashes made plain, numbers in digits ("three million"
+-> "3000000", "11,000" -> "11000"), then rapidfuzz's default_process (lower case, no
+punctuation).
+
+score (0..1): how likely the two sentences state the same fact. A logistic combination
+of rapidfuzz ratios and stemmed word overlaps of the normalised texts (see `features`),
+fitted on the MSRP paraphrase train set (`bench/quality.py --fit`); 0.5 is the fitted
+decision point there.
+
 relation:
-  conflicts     same fact, but a number attached to the same thing differs;
-  corroborates  same fact with compatible values;
-  related       same topic, not the same fact.
+  conflicts     the same fact, but a value differs: a number counting the same thing
+                ("25 years" / "24 years"), a date, or a negation ("supplied" / "not
+                supplied", "confirmed" / "denied"); `differences` names each pair.
+                Compatible amounts ("more than 11,000" / "11,500", "millions" / "three
+                million") are not differences.
+  corroborates  the same fact with compatible values: score >= CORROBORATE_AT, or the two
+                share a phrase of SHARED_PHRASE words (stemmed), which a paraphrase across
+                outlets often does when its other words differ.
+  related       the same topic (SCORER >= RELATED_AT), not the same fact.
+A number conflict needs no high score: amounts of the same thing that cannot both be
+true, in sentences sharing SAME_THING_WORDS content words besides the unit, conflict.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, utils
+from rapidfuzz.distance import LCSseq, Levenshtein
 
+from .numbers import (
+    STOPWORDS,
+    Date,
+    Quantity,
+    dates,
+    digits_for_words,
+    negated,
+    quantities,
+    stem,
+)
 from .types import Difference, Match, Passage, Sentence
 
-SCORER = fuzz.token_set_ratio  # the one scorer; the benchmarks' naive baseline uses it too
-CORROBORATE_AT = 0.62
-RELATED_AT = 0.45
+SCORER = fuzz.token_set_ratio  # the best single scorer; the benchmarks' naive baseline uses it
+CORROBORATE_AT = 0.5  # score from which two sentences state the same fact
+SHARED_PHRASE = 6  # ... or from which length a phrase they share word for word (stemmed) says so
+RELATED_AT = 50  # SCORER value from which a passage is on the same topic
+SAME_THING_WORDS = 3  # content words two sentences share, beyond the unit, to compare amounts
+# Logistic weights over `features`, fitted on MSRP train by `bench/quality.py --fit`.
+WEIGHTS = (
+    0.894, 2.067, 1.329, 1.799, 1.629, 0.751, 1.255, -0.537, 1.100, -2.151, -0.271, 0.423,
+    -0.879, -0.339, -0.336, -1.588, -0.388, -0.152,
+)
+BIAS = -3.580
 
-NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:-\s*)?([A-Za-z]+)")
+NAME = re.compile(r"\b[A-Z][\w'’-]+")
+PLAIN = str.maketrans("‘’‚‛“”„‟–—−‐‑", "''''\"\"\"\"-----")
 
 
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(str.maketrans("‘’“”–—", "''\"\"--"))
-    return utils.default_process(text)
+    text = unicodedata.normalize("NFKC", text).translate(PLAIN)
+    return utils.default_process(digits_for_words(text))
 
 
-def quantities(text: str) -> dict[str, tuple[float, str]]:
-    found: dict[str, tuple[float, str]] = {}
-    for m in NUMBER.finditer(text):
-        value = float(m.group(1).replace(",", ""))
-        found.setdefault(m.group(2).lower().rstrip("s"), (value, m.group(0)))
-    return found
+@dataclass(frozen=True)
+class Profile:
+    """What we compare of one sentence, computed once per text."""
+
+    text: str
+    norm: str
+    words: tuple[str, ...]  # stems, in order
+    stems: frozenset[str]  # content-word stems
+    bigrams: frozenset[tuple[str, ...]]
+    trigrams: frozenset[tuple[str, ...]]
+    phrases: frozenset[tuple[str, ...]]  # runs of SHARED_PHRASE stems
+    names: frozenset[str]  # capitalised words after the first
+    numbers: frozenset[str]
+    quantities: tuple[Quantity, ...]
+    dates: tuple[Date, ...]
+    negations: tuple[tuple[str, str], ...]
 
 
-def differences(claim: str, passage: str) -> list[Difference]:
-    a, b = quantities(claim), quantities(passage)
-    return [
-        Difference("number", a[k][1], b[k][1])
-        for k in a.keys() & b.keys()
-        if a[k][0] != b[k][0]
-    ]
+@lru_cache(maxsize=50_000)
+def profile(text: str) -> Profile:
+    norm = normalize(text)
+    words = tuple(stem(w) for w in norm.split())
+    return Profile(
+        text, norm, words,
+        frozenset(w for w in words if w not in STOPWORDS),
+        frozenset(zip(words, words[1:], strict=False)),
+        frozenset(zip(words, words[1:], words[2:], strict=False)),
+        frozenset(zip(*(words[i:] for i in range(SHARED_PHRASE)), strict=False)),
+        frozenset(NAME.findall(text[1:])),
+        frozenset(w for w in words if w.isdigit()),
+        tuple(quantities(text)), tuple(dates(text)), tuple(negated(text)),
+    )
+
+
+def overlap(a: frozenset[Any], b: frozenset[Any]) -> tuple[float, float]:
+    """Shared share of the smaller and of the larger set."""
+    if not a or not b:
+        return 0.0, 0.0
+    shared = len(a & b)
+    return shared / min(len(a), len(b)), shared / max(len(a), len(b))
+
+
+def features(a: Profile, b: Profile) -> tuple[float, ...]:
+    """What `score` weighs: rapidfuzz ratios, then overlaps of stemmed words, word pairs,
+    word triples and names (share of the smaller / larger side), and what differs."""
+    unmatched = sorted((len(a.stems - b.stems), len(b.stems - a.stems)))
+    longer = max(len(a.words), len(b.words), 1)
+    return (
+        fuzz.token_set_ratio(a.norm, b.norm) / 100, fuzz.token_sort_ratio(a.norm, b.norm) / 100,
+        fuzz.ratio(a.norm, b.norm) / 100,
+        LCSseq.normalized_similarity(a.words, b.words),
+        Levenshtein.normalized_similarity(a.words, b.words),
+        *overlap(a.stems, b.stems), *overlap(a.bigrams, b.bigrams),
+        *overlap(a.trigrams, b.trigrams), *overlap(a.names, b.names),
+        unmatched[0] / 5, unmatched[1] / 5, abs(len(a.words) - len(b.words)) / longer,
+        float(bool(a.numbers ^ b.numbers)), float(bool(a.names ^ b.names)),
+    )
+
+
+def score(a: Profile, b: Profile) -> float:
+    z = BIAS + sum(w * f for w, f in zip(WEIGHTS, features(a, b), strict=True))
+    return 1 / (1 + math.exp(-z))
+
+
+def compatible(a: Quantity, b: Quantity) -> bool:
+    slack = 1e-9 * max(abs(a.value), abs(b.value), 1.0)
+    return a.low <= b.high + slack and b.low <= a.high + slack
+
+
+def number_differences(a: Profile, b: Profile) -> list[Difference]:
+    """Amounts of the same thing whose ranges cannot both be true."""
+    out = []
+    for q in a.quantities:
+        same = [p for p in b.quantities if q.unit & p.unit]
+        if same and not any(compatible(q, p) for p in same):
+            out.append(Difference("number", q.text, same[0].text))
+    return out
+
+
+def date_differences(a: Profile, b: Profile) -> list[Difference]:
+    """Dates of the same granularity that disagree, when no date of the other side agrees."""
+    out = []
+    for d in a.dates:
+        comparable = [e for e in b.dates if fields(e) == fields(d)]
+        if comparable and not any(e.year == d.year and e.month == d.month and e.day == d.day
+                                  for e in comparable):
+            out.append(Difference("date", d.text, comparable[0].text))
+    return out
+
+
+def fields(d: Date) -> tuple[bool, bool, bool]:
+    """Which of year, month and day a date states."""
+    return d.year is not None, d.month is not None, d.day is not None
+
+
+def negation_differences(a: Profile, b: Profile) -> list[Difference]:
+    """A word one side negates and the other states plainly."""
+    a_neg, b_neg = dict(a.negations), dict(b.negations)
+    out = [Difference("negation", stated(a, s), written) for s, written in b_neg.items()
+           if s not in a_neg and s in a.stems]
+    out += [Difference("negation", written, stated(b, s)) for s, written in a_neg.items()
+            if s not in b_neg and s in b.stems]
+    return out
+
+
+def stated(p: Profile, word_stem: str) -> str:
+    """The word of `p` with this stem, as written."""
+    for m in re.finditer(r"[A-Za-z]+", p.text):
+        if stem(m.group()) == word_stem:
+            return m.group()
+    return word_stem
+
+
+def shared_context(a: Profile, b: Profile) -> int:
+    units = set().union(*(q.unit for q in a.quantities)) if a.quantities else set()
+    return len((a.stems & b.stems) - units)
+
+
+def judge(claim: Profile, passage: Profile) -> tuple[str, float, tuple[Difference, ...]] | None:
+    s = score(claim, passage)
+    numbers = number_differences(claim, passage)
+    if s >= CORROBORATE_AT or claim.phrases & passage.phrases:
+        diffs = numbers + date_differences(claim, passage) + negation_differences(claim, passage)
+        return ("conflicts" if diffs else "corroborates"), s, tuple(diffs)
+    if numbers and shared_context(claim, passage) >= SAME_THING_WORDS:
+        return "conflicts", s, tuple(numbers)
+    if SCORER(claim.norm, passage.norm, score_cutoff=RELATED_AT):
+        return "related", s, ()
+    return None
 
 
 def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[Match]:
-    if not candidates:
-        return []
-    choices = {p.id: normalize(p.text) for p in candidates}
-    by_id = {p.id: p for p in candidates}
-    scored = process.extract(
-        normalize(claim.text), choices, scorer=SCORER,
-        processor=None, score_cutoff=RELATED_AT * 100, limit=limit,
-    )
+    """The candidates that bear on the claim: conflicts and corroborations first, best first."""
+    mine = profile(claim.text)
     matches = []
-    for _text, score, pid in scored:
-        passage = by_id[pid]
-        diffs = differences(claim.text, passage.text)
-        s = score / 100
-        if diffs and s >= RELATED_AT:
-            relation = "conflicts"
-        elif s >= CORROBORATE_AT:
-            relation = "corroborates"
-        else:
-            relation = "related"
-        matches.append(Match(relation, round(s, 3), passage, tuple(diffs)))
-    return matches
+    for passage in candidates:
+        judged = judge(mine, profile(passage.text))
+        if judged is not None:
+            relation, s, diffs = judged
+            matches.append(Match(relation, round(s, 3), passage, diffs))  # type: ignore[arg-type]
+    matches.sort(key=lambda m: (m.relation != "related", m.score), reverse=True)
+    return matches[:limit]

@@ -1,0 +1,162 @@
+"""Matching quality: precision, recall and F1 per relation, on our labelled pairs, MSRP, FNC-1.
+
+    .venv/bin/python bench/quality.py            # every figure
+    .venv/bin/python bench/quality.py --fit      # refit match.WEIGHTS / BIAS on MSRP train
+
+Data: tests/labelled/*.jsonl (ours, hand-labelled from the seed corpus, plus hard cases) and
+../shared/bench/pairs/ (MSRP, FNC-1; see its SOURCE.md). MSRP test is never used for fitting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from crosscheck import match
+from crosscheck.claims import split_sentences
+from crosscheck.types import Passage, Sentence
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELLED = ROOT / "tests" / "labelled"
+PAIRS = ROOT.parent / "shared" / "bench" / "pairs"
+RELATIONS = ("conflicts", "corroborates", "related", "none")
+MSRP_BASELINES = {  # accuracy, F1 on MSRP test, from ../shared/bench/pairs/SOURCE.md
+    "always paraphrase": (0.665, 0.799), "Mihalcea et al. 2006": (0.703, 0.813),
+    "Rus et al. 2008": (0.706, 0.805), "Qiu et al. 2006": (0.720, 0.816),
+    "Wan et al. 2006": (0.756, 0.830), "rapidfuzz token_sort_ratio, tuned": (0.737, 0.811),
+}
+FNC_RELATION = {"agree": "corroborates", "disagree": "conflicts", "discuss": "related",
+                "unrelated": "none"}
+
+
+def relation_of(claim: str, passages: list[str]) -> str:
+    """Our verdict for a claim against passages of one other text: its strongest relation."""
+    found = match.relate(Sentence(claim, 0, len(claim)),
+                         [Passage(i, p, 1) for i, p in enumerate(passages)], limit=len(passages))
+    relations = {m.relation for m in found}
+    return next((r for r in RELATIONS if r in relations), "none")
+
+
+def per_relation(gold: list[str], guessed: list[str]) -> dict[str, dict[str, float]]:
+    out = {}
+    for r in RELATIONS:
+        tp = sum(g == r and p == r for g, p in zip(gold, guessed, strict=True))
+        fp = sum(g != r and p == r for g, p in zip(gold, guessed, strict=True))
+        fn = sum(g == r and p != r for g, p in zip(gold, guessed, strict=True))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[r] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+    return out
+
+
+def labelled(name: str) -> list[dict[str, str]]:
+    lines = (LABELLED / name).read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def labelled_figures(name: str) -> dict[str, dict[str, float]]:
+    rows = labelled(name)
+    return per_relation([r["relation"] for r in rows],
+                        [relation_of(r["claim"], [r["passage"]]) for r in rows])
+
+
+def msrp(split: str) -> tuple[list[tuple[str, str]], np.ndarray]:
+    path = PAIRS / "msrp" / f"msr_paraphrase_{split}.txt"
+    rows = [line.split("\t") for line in path.read_text("utf-8-sig").splitlines()[1:] if line]
+    return [(r[3], r[4]) for r in rows], np.array([int(r[0]) for r in rows])
+
+
+def msrp_features(pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+    return np.array([match.features(match.profile(a), match.profile(b)) for a, b in pairs])
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> tuple[np.ndarray, float]:
+    """Newton's method on the L2-regularised log loss; returns weights and bias."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-xb @ w))
+        grad = xb.T @ (p - y) / len(y) + l2 * np.r_[w[:-1], 0]
+        hess = (xb.T * (p * (1 - p))) @ xb / len(y) + l2 * np.diag(np.r_[np.ones(len(w) - 1), 0])
+        w -= np.linalg.solve(hess, grad)
+    return w[:-1], float(w[-1])
+
+
+def msrp_figures() -> dict[str, float]:
+    pairs, gold = msrp("test")
+    guess = np.array([match.score(match.profile(a), match.profile(b)) >= match.CORROBORATE_AT
+                      for a, b in pairs])
+    tp = int(np.sum(guess & (gold == 1)))
+    precision = tp / max(1, int(guess.sum()))
+    recall = tp / int((gold == 1).sum())
+    return {"accuracy": float(np.mean(guess == (gold == 1))),
+            "f1": 2 * precision * recall / (precision + recall)}
+
+
+def fnc_pairs(limit: int | None) -> list[tuple[str, str, str]]:
+    folder = PAIRS / "fnc1"
+    with open(folder / "competition_test_bodies.csv", encoding="utf-8", newline="") as f:
+        bodies = {row["Body ID"]: row["articleBody"] for row in csv.DictReader(f)}
+    with open(folder / "competition_test_stances.csv", encoding="utf-8", newline="") as f:
+        rows = [(r["Headline"], bodies[r["Body ID"]], FNC_RELATION[r["Stance"]])
+                for r in csv.DictReader(f)]
+    return rows[::max(1, len(rows) // limit)] if limit else rows
+
+
+def fnc_figures(limit: int | None) -> tuple[dict[str, dict[str, float]], float]:
+    rows = fnc_pairs(limit)
+    sentences: dict[str, list[str]] = {}
+    start = time.perf_counter()
+    guessed = []
+    for headline, body, _ in rows:
+        if body not in sentences:
+            sentences[body] = [s.text for s in split_sentences(body)]
+        guessed.append(relation_of(headline, sentences[body]))
+    return per_relation([r[2] for r in rows], guessed), time.perf_counter() - start
+
+
+def print_table(title: str, figures: dict[str, dict[str, float]]) -> None:
+    print(f"\n{title}\n  {'relation':<13}{'precision':>10}{'recall':>8}{'F1':>7}{'n':>7}")
+    for r, f in figures.items():
+        print(f"  {r:<13}{f['precision']:>10.3f}{f['recall']:>8.3f}{f['f1']:>7.3f}"
+              f"{int(f['support']):>7}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fit", action="store_true",
+                        help="print WEIGHTS/BIAS fitted on MSRP train")
+    parser.add_argument("--fnc-limit", type=int, default=None,
+                        help="evaluate FNC-1 on an even sample of this many pairs (default: all)")
+    args = parser.parse_args()
+    if args.fit:
+        pairs, gold = msrp("train")
+        weights, bias = fit_logistic(msrp_features(pairs), gold.astype(float))
+        print(f"WEIGHTS = ({', '.join(f'{w:.3f}' for w in weights)})\nBIAS = {bias:.3f}")
+        return
+    for name in ("seed_pairs.jsonl", "hard_cases.jsonl"):
+        print_table(f"tests/labelled/{name}", labelled_figures(name))
+    figures = msrp_figures()
+    print("\nMSRP test (1,725 pairs): accuracy / F1 of the paraphrase class")
+    print(f"  {'crosscheck match.score >= CORROBORATE_AT':<42}{figures['accuracy']:.3f} / "
+          f"{figures['f1']:.3f}")
+    for name, (acc, f1) in MSRP_BASELINES.items():
+        print(f"  {name:<42}{acc:.3f} / {f1:.3f}")
+    fnc, seconds = fnc_figures(args.fnc_limit)
+    print_table("FNC-1 competition test (agree/disagree/discuss/unrelated as "
+                "corroborates/conflicts/related/none)", fnc)
+    print(f"  {seconds:.1f} s; relation counts: "
+          f"{dict(Counter(r[2] for r in fnc_pairs(args.fnc_limit)))}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

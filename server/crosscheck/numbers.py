@@ -1,0 +1,228 @@
+"""Values a sentence states, normalised so two sentences can be compared.
+
+- quantities: "more than 11,000 containers" -> 11000 containers, at least 11000;
+  "three million shells" -> 3,000,000 shells; "a two-day visit" -> 2 day visit;
+  "dozens of missiles" -> at least 24 missiles. Each quantity is an interval
+  [low, high] (qualifiers widen it) plus the stemmed words of what is counted.
+- dates: "June 19, 2024", "19 June", "2024-06-19", "September 2017", "in 2000".
+- negations: "has not supplied" (negated "supply"), "denied" (negated "confirm").
+
+Every found value keeps its span: `text[start:end] == value.text`.
+Number words are read by text2num; stems come from the Snowball English stemmer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from text_to_num import text2num
+
+INF = math.inf
+SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+          "bn": 1e9, "m": 1e6, "k": 1e3}
+ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen").split()
+TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORD = "|".join(sorted([*ONES, *TENS, "hundred", "thousand", "million", "billion",
+                               "trillion"], key=len, reverse=True))
+WORDS = rf"(?:{NUMBER_WORD})(?:(?:[ -]|\s+and\s+)(?:{NUMBER_WORD}))*"
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+VAGUE = {  # plural number words: an open interval
+    "dozens": (24.0, 1e3), "scores": (40.0, 1e3), "hundreds": (200.0, 1e4),
+    "thousands": (2e3, 1e6), "millions": (2e6, 1e9), "billions": (2e9, 1e12),
+    "a dozen": (12.0, 12.0), "a hundred": (100.0, 100.0), "a thousand": (1e3, 1e3),
+    "a million": (1e6, 1e6), "a billion": (1e9, 1e9),
+}
+NUMBER = re.compile(
+    rf"(?P<digits>(?<![\w.,])(?:{DIGITS}))(?:\s*(?P<scale>hundred|thousand|million|billion|trillion)"
+    rf"\b|(?P<suffix>bn|m|k)\b)?"
+    rf"|\b(?P<vague>{'|'.join(sorted(VAGUE, key=len, reverse=True))})\b"
+    rf"|\b(?P<words>{WORDS})\b",
+    re.IGNORECASE,
+)
+BOUNDS = {  # qualifier -> (low factor, high factor) around the stated value
+    **dict.fromkeys(["more than", "over", "above", "at least", "upwards of", "in excess of",
+                     "as many as", "as much as"], (1.0, INF)),
+    **dict.fromkeys(["less than", "fewer than", "under", "below", "up to", "at most"], (0.0, 1.0)),
+    **dict.fromkeys(["around", "about", "approximately", "roughly", "some", "close to",
+                     "an estimated", "estimated", "an approximate", "nearly", "almost",
+                     "just over", "just under"], (0.9, 1.1)),
+}
+QUALIFIER = re.compile(
+    r"\b(?:" + "|".join(q.replace(" ", r"\s+") for q in sorted(BOUNDS, key=len, reverse=True))
+    + r")\s+$",
+    re.IGNORECASE,
+)
+CURRENCIES = "$£€¥"
+RANGE = re.compile(rf"\s*(?:-|to)\s*({DIGITS})\b")
+PLUS = re.compile(r"(?:\+|-?\s*plus\b)")
+PERCENT = re.compile(r"\s*(?:%|per\s*cent\b|percent\b)", re.IGNORECASE)
+UNIT = re.compile(r"(?:\s*-\s*|\s+)(?:of\s+)?([A-Za-z][A-Za-z'’]*)(?:\s+([A-Za-z][A-Za-z'’]*))?")
+STOPWORDS = frozenset("""
+a about above after again against ago all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers him his how i if in into is it its itself just me
+more most my no nor not now of off on once only or other our out over own same she should so
+some such than that the their them then there these they this those through to too under until
+up very was we were what when where which while who whom why will with would you your said says
+say according since per
+""".split())
+
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december"
+    .split(), start=1)}
+MONTHS |= {m[:3]: i for m, i in list(MONTHS.items())} | {"sept": 9}
+MONTH = r"(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+DATE = re.compile(
+    r"\b(?:(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})"
+    rf"|{MONTH.format('m1')}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH.format('m2')}(?:,?\s+(?P<y2>\d{{4}}))?"
+    rf"|{MONTH.format('m3')}\s+(?P<y3>\d{{4}})"
+    r"|(?P<y4>(?:18|19|20)\d\d)(?![\d%]|[.,]\d|\s*(?:-|to)\s*\d))\b",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(
+    r"\b(?:not|never|no|n't|cannot)\s+(?:(?:be|been|being|have|yet|ever|even|so|also)\s+)*"
+    r"([A-Za-z]+)|(\w+)n't\s+([A-Za-z]+)",
+    re.IGNORECASE,
+)
+DENIALS = {"deni": "confirm", "deny": "confirm", "reject": "accept", "refus": "agre",
+           "dismiss": "confirm", "disput": "confirm", "fail": "succeed"}
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word.lower().replace("’", "'").removesuffix("'s"))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    text: str  # as written, qualifier and counted words included
+    value: float
+    low: float
+    high: float
+    unit: frozenset[str]  # stems of the counted words; empty when nothing is counted
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Date:
+    text: str
+    year: int | None
+    month: int | None
+    day: int | None
+    start: int
+    end: int
+
+
+def number_value(match: re.Match[str]) -> float | None:
+    """The value of one NUMBER match (None for vague plurals or unreadable words)."""
+    if match["digits"]:
+        scale = (match["scale"] or match["suffix"] or "").lower()
+        return float(match["digits"].replace(",", "")) * SCALES.get(scale, 1.0)
+    if match["words"]:
+        try:
+            return float(text2num(re.sub(r"\s+", " ", match["words"].lower()), "en"))
+        except ValueError:
+            return None
+    low, high = VAGUE[re.sub(r"\s+", " ", match["vague"].lower())]
+    return low if low == high else None
+
+
+def canonical(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e18 else f"{value:g}"
+
+
+def digits_for_words(text: str) -> str:
+    """The text with every number written in plain digits ("three million" -> "3000000")."""
+    def sub(m: re.Match[str]) -> str:
+        value = number_value(m)
+        plain = m["digits"] and m.group() == m["digits"] and "," not in m["digits"]
+        return m.group() if value is None or plain else canonical(value)
+    return NUMBER.sub(sub, text)
+
+
+def dates(text: str) -> list[Date]:
+    out = []
+    for m in DATE.finditer(text):
+        year = m["iy"] or m["y1"] or m["y2"] or m["y3"] or m["y4"]
+        month = m["im"] or m["m1"] or m["m2"] or m["m3"]
+        day = m["id"] or m["d1"] or m["d2"]
+        month_no = int(month) if month and month.isdigit() else MONTHS.get((month or "").lower())
+        if day and not 1 <= int(day) <= 31 or m["im"] and not 1 <= int(m["im"]) <= 12:
+            continue
+        out.append(Date(m.group(), int(year) if year else None, month_no,
+                        int(day) if day else None, m.start(), m.end()))
+    return out
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every amount stated in `text` that is not part of a date."""
+    taken = [(d.start, d.end) for d in dates(text)]
+    out: list[Quantity] = []
+    for m in NUMBER.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        q = quantity(text, m)
+        if q is not None:
+            out.append(q)
+            taken.append((q.start, q.end))
+    return out
+
+
+def quantity(text: str, m: re.Match[str]) -> Quantity | None:
+    value = number_value(m)
+    vague = VAGUE.get(re.sub(r"\s+", " ", (m["vague"] or "").lower()))
+    if value is None and vague is None:
+        return None
+    low, high = vague if value is None and vague else (value, value)
+    value = low if value is None else value
+    start, end = m.start(), m.end()
+    rng = RANGE.match(text, end) if m["digits"] else None
+    if rng:
+        high, end = float(rng[1].replace(",", "")) * (high / value if value else 1), rng.end()
+    if plus := PLUS.match(text, end):
+        high, end = INF, plus.end()
+    qual = QUALIFIER.search(text, max(0, start - 24), start)
+    if qual:
+        f_low, f_high = BOUNDS[re.sub(r"\s+", " ", qual.group().strip().lower())]
+        low, high, start = value * f_low, value * f_high if f_high != 1.0 else high, qual.start()
+    unit, end = counted(text, end, vague is not None)
+    if not unit and start and text[start - 1] in CURRENCIES:
+        unit, start = frozenset({text[start - 1]}), start - 1
+    return Quantity(text[start:end], value, low, high, unit, start, end)
+
+
+def counted(text: str, end: int, vague: bool) -> tuple[frozenset[str], int]:
+    """Stems of the one or two words after a number naming what it counts."""
+    if pct := PERCENT.match(text, end):
+        return frozenset({"percent"}), pct.end()
+    m = UNIT.match(text, end)
+    if not m or (not vague and m.group().lstrip(" -").lower().startswith("of ")):
+        return frozenset(), end
+    words: list[str] = []
+    for i in (1, 2):
+        word = m[i]
+        if not word or word.lower() in STOPWORDS or NUMBER.fullmatch(word):
+            break
+        words.append(stem(word))
+        end = m.end(i)
+    return frozenset(words), end
+
+
+def negated(text: str) -> Iterator[tuple[str, str]]:
+    """(stem of what is negated, the words as written) for each negation."""
+    for m in NEGATION.finditer(text):
+        word = m[1] or m[3]
+        if word.lower() not in STOPWORDS:
+            yield stem(word), m.group()
+    for word in re.finditer(r"\b(deni|deny|reject|refus|dismiss|disput|fail)\w*", text, re.I):
+        yield DENIALS[word[1].lower()], word.group()
