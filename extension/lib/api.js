@@ -1,0 +1,63 @@
+// The one module that knows where the Crosscheck server is and talks to it.
+
+import { loadSettings } from "./browser.js";
+
+export const DEFAULTS = { server: "http://127.0.0.1:8765", token: "" };
+export const START_COMMAND = "make run";
+
+// kind: "down" (nothing answers), "refused" (401/403), "empty" (422: no article text),
+// "page" (another 4xx), "server" (5xx)
+export class ApiError extends Error {
+  constructor(kind, message, server) {
+    super(message);
+    this.kind = kind;
+    this.server = server;
+  }
+}
+
+export function settings() {
+  return loadSettings(DEFAULTS);
+}
+
+export function articleLink(server, articleId) {
+  return `${server}/api/articles/${articleId}`;
+}
+
+async function call(path, { method = "GET", body, config } = {}) {
+  const { server, token } = config ?? (await settings());
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(server + path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit", cache: "no-store",
+    });
+  } catch {
+    throw new ApiError("down", `The Crosscheck server is not running at ${server}.`, server);
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(errorKind(response.status), data.error || response.statusText, server);
+  return { data, status: response.status, server };
+}
+
+function errorKind(status) {
+  if (status === 401 || status === 403) return "refused";
+  if (status === 422) return "empty";
+  return status < 500 ? "page" : "server";
+}
+
+export async function health(config) {
+  return (await call("/api/health", { config })).data;
+}
+
+export async function analyze(page) {
+  const { data, server } = await call("/api/analyze", { method: "POST", body: page });
+  return { ...data, server };
+}
+
+export async function addArticle(page) {
+  const { data, status } = await call("/api/articles", { method: "POST", body: page });
+  return { ...data, duplicate: status !== 201 };
+}

@@ -1,0 +1,113 @@
+// Every browser API the extension uses, behind one small module.
+// Firefox has `browser`, Chrome has `chrome`; both speak promises in Manifest V3.
+
+const ext = globalThis.browser ?? globalThis.chrome;
+
+const STATE_PREFIX = "tab:";
+
+// --- the page in a tab ---------------------------------------------------
+
+export async function readPage(tabId) {
+  const [result] = await ext.scripting.executeScript({
+    target: { tabId },
+    func: () => ({
+      html: document.documentElement.outerHTML,
+      url: location.href,
+      title: document.title,
+    }),
+  });
+  return result.result;
+}
+
+export async function highlightInPage(tabId, quote) {
+  await ext.scripting.insertCSS({ target: { tabId }, files: ["page/highlight.css"] });
+  await ext.scripting.executeScript({ target: { tabId }, files: ["page/anchor.js"] });
+  const [result] = await ext.scripting.executeScript({
+    target: { tabId },
+    func: (q) => globalThis.crosscheckAnchor.highlight(q),
+    args: [quote],
+  });
+  return result.result;
+}
+
+// --- tabs, panel, toolbar ------------------------------------------------
+
+// The tab the panel works on: `?tab=ID` in the panel's address when given
+// (tests open the panel page as a tab), else the active tab of the panel's window.
+export async function panelTabId() {
+  const fixed = new URLSearchParams(location.search).get("tab");
+  if (fixed) return { id: Number(fixed), fixed: true };
+  const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
+  return { id: tab?.id, fixed: false };
+}
+
+export function onTabActivated(listener) {
+  ext.tabs.onActivated.addListener(({ tabId }) => listener(tabId));
+}
+
+export function onTabRemoved(listener) {
+  ext.tabs.onRemoved.addListener(listener);
+}
+
+// Must run inside the click handler: both browsers only open a panel on a user gesture.
+export function onToolbarClick(listener) {
+  ext.action.onClicked.addListener((tab) => {
+    if (ext.sidePanel) ext.sidePanel.open({ windowId: tab.windowId });
+    else ext.sidebarAction.open();
+    listener(tab.id);
+  });
+}
+
+export function openOptions() {
+  return ext.runtime.openOptionsPage();
+}
+
+// --- messages between the panel and the background ----------------------
+
+export function send(message) {
+  return ext.runtime.sendMessage(message);
+}
+
+export function onMessage(handler) {
+  ext.runtime.onMessage.addListener((message, _sender, reply) => {
+    handler(message).then(reply, (error) => reply({ error: String(error) }));
+    return true;
+  });
+}
+
+// --- per-tab state (what the background found), kept for the session -----
+
+export async function tabState(tabId) {
+  const key = STATE_PREFIX + tabId;
+  return (await ext.storage.session.get(key))[key] ?? {};
+}
+
+export async function updateTabState(tabId, change) {
+  const key = STATE_PREFIX + tabId;
+  const state = { ...(await tabState(tabId)), ...change };
+  await ext.storage.session.set({ [key]: state });
+  return state;
+}
+
+export function forgetTab(tabId) {
+  return ext.storage.session.remove(STATE_PREFIX + tabId);
+}
+
+export function onTabState(tabId, listener) {
+  const key = STATE_PREFIX + tabId;
+  const handler = (changes, area) => {
+    if (area === "session" && changes[key]) listener(changes[key].newValue ?? {});
+  };
+  ext.storage.onChanged.addListener(handler);
+  return () => ext.storage.onChanged.removeListener(handler);
+}
+
+// --- settings -------------------------------------------------------------
+
+export async function loadSettings(defaults) {
+  return { ...defaults, ...(await ext.storage.local.get(Object.keys(defaults))) };
+}
+
+export function saveSettings(settings) {
+  return ext.storage.local.set(settings);
+}
