@@ -1,0 +1,150 @@
+"""Page furniture in plain text: what a saved page shows around the article.
+
+A capture of a page's visible text (the seed corpus, pasted text) carries the
+page's menus, share and font-size controls, "more stories" teaser lists,
+copyright and comment-form lines. `article_lines` keeps the article's lines:
+
+1. lines that are furniture by their wording are dropped (`is_furniture`);
+2. a teaser heading ("More stories", "Other Topics of Interest", "Keywords")
+   drops what follows it until the article's prose resumes, which is when prose
+   follows a sentence (a teaser is a headline and at most one sentence of dek);
+3. lines that are not sentences and occur twice (page titles, site names,
+   repeated teaser headlines) go;
+4. the body runs from its first sentence to its last: the menus, title and
+   date above and the footer below are dropped, short lines inside
+   (subheadings) are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime
+
+LONG_PROSE_WORDS = 45  # longer than any teaser's dek: article text
+SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+STATEMENT_END = re.compile(r"[.!…][\"'”’»)\]]*$")
+LETTER = re.compile(r"[^\W\d_]")
+
+# A whole line that is a control, a counter or a notice, never article text.
+FURNITURE = re.compile(
+    r"""^(?:
+      share(?:\s+(?:this|on\s+\w+|via\s+\w+))?|print|copy\s+link|e-?mail|listen|translate|
+      change\s+font\s+size|font\s+size|[a-z]?[+-]|search|menu|loading|close|subscribe|log\s*in|
+      sign\s+(?:in|up)|views?:?\s*[\d,.]+k?|\d+\s+(?:views|comments|shares?)|high\s+views|
+      time\s+to\s+read|\d+\s+mins?(?:\s+read)?|mins?|comments?|comentarios|
+      (?:publicar|post|leave|add)\s+(?:un|a)\s+(?:comentario|comment|reply)|
+      twitter|facebook|youtube|instagram|telegram|whatsapp|linkedin|pinterest|reddit|vk|
+      apple\s+store|play\s+market|google\s+play|app\s+store|night_theme|dark\s+mode|
+      advertisement|advert|sponsored|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top
+    )\W*$""",
+    re.I | re.X,
+)
+# The start of a short line that asks the reader to do something else.
+CALL_TO_ACTION = re.compile(
+    r"^(?:share|like this|loading|advert|tags?\b|related\b|read more|see more|more:|click here|"
+    r"don.t miss|you may also like|also (?:read|on)\b|read also|leggi anche|voltar|"
+    r"this slideshow requires|follow us|sign up|subscribe|tell us what|print|e-?mail)\b",
+    re.I,
+)
+# A line that states the page's terms, credits or calls to action.
+NOTICE = re.compile(
+    r"©|\bcopyright\b|all rights reserved|any use of materials|hyperlink to|"
+    r"views expressed in this|to suggest a correction|press ctrl|liked the story|"
+    r"share it on|follow us on|sign up for|subscribe to our|click here|"
+    r"what are you looking for|essayer|gratuit",
+    re.I,
+)
+# A heading after which teasers for other stories follow.
+TEASER = re.compile(
+    r"""^(?:
+      (?:more|other|related|latest|popular|recommended|similar|further)\s+
+        (?:stories|articles|news|reads?|posts|topics|from\b.*|on\b.*|in\b.*)|
+      plus\s+d.histoires.*|other\s+topics\s+of\s+interest|related|recommended(?:\s+for\s+you)?|
+      (?:read|see)\s+(?:more|also)|also\s+read|you\s+(?:may|might)\s+also\s+like|most\s+read|
+      keywords?|tags?|topics|next|previous|next\s+story|previous\s+story|up\s+next|
+      trending(?:\s+now)?|don.t\s+miss|what\s+to\s+read\s+next|leggi\s+anche|lire\s+aussi|
+      mehr\s+zum\s+thema|lee\s+también|читайте\s+также
+    )\s*:?\s*$""",
+    re.I | re.X,
+)
+DATE_FORMATS = ("%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%Y-%m-%d", "%B %d %Y")
+DATE_LINE = re.compile(
+    r"^(?:date\s+)?(\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}|[A-Za-z]+\.?\s+\d{1,2},?\s+\d{4})"
+    r"(?:\s*[|,·-]?\s*\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)?(?:\s+\w+)?\s*$",
+    re.I,
+)
+
+
+def is_prose(line: str) -> bool:
+    """A line of running text: a sentence, or long enough to be one. Shouting is not prose."""
+    words = line.split()
+    if line.isupper() or not LETTER.search(line):
+        return False
+    return len(words) >= 12 or (len(words) >= 4 and bool(SENTENCE_END.search(line)))
+
+
+def is_sentence(line: str) -> bool:
+    """Prose that ends like a statement (a headline, even one asking a question, does not)."""
+    return is_prose(line) and bool(STATEMENT_END.search(line))
+
+
+def is_furniture(line: str) -> bool:
+    words = len(line.split())
+    return bool(FURNITURE.match(line) or (words <= 12 and CALL_TO_ACTION.match(line))
+                or (words <= 25 and NOTICE.search(line)))
+
+
+def is_teaser_heading(line: str) -> bool:
+    return bool(TEASER.match(line))
+
+
+def article_lines(lines: list[str], title: str | None = None) -> list[str]:
+    """The article's lines of a page capture, furniture dropped (see the module doc)."""
+    lines = [ln for ln in lines if not is_furniture(ln) and not same(ln, title)]
+    seen = Counter(ln.casefold() for ln in lines if not is_sentence(ln))
+    lines = drop_teasers([ln for ln in lines if is_sentence(ln) or seen[ln.casefold()] == 1])
+    body = [i for i, ln in enumerate(lines) if is_sentence(ln)] or [
+        i for i, ln in enumerate(lines) if is_prose(ln)]
+    return lines[body[0]:body[-1] + 1] if body else []
+
+
+def same(line: str, title: str | None) -> bool:
+    return bool(title) and line.casefold() == (title or "").strip().casefold()
+
+
+def drop_teasers(lines: list[str]) -> list[str]:
+    """Drop each teaser heading and what follows it until prose follows a sentence."""
+    kept: list[str] = []
+    teasers = after_sentence = False
+    for line in lines:
+        if is_teaser_heading(line):
+            teasers, after_sentence = True, False
+            continue
+        if teasers and is_prose(line) and (after_sentence or len(line.split()) >= LONG_PROSE_WORDS):
+            teasers = False
+        after_sentence = is_sentence(line)
+        if not teasers:
+            kept.append(line)
+    return kept
+
+
+def dateline(lines: list[str]) -> str | None:
+    """The publication date, when a line above the body is nothing but a date."""
+    for line in lines:
+        if len(line.split()) >= LONG_PROSE_WORDS / 2:
+            return None
+        found = DATE_LINE.match(line.strip())
+        if found:
+            return parse_date(found.group(1))
+    return None
+
+
+def parse_date(value: str) -> str | None:
+    value = value.replace(".", "")
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None

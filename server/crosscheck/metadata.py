@@ -1,0 +1,156 @@
+"""Page metadata: title, author, publication date, outlet, canonical URL, language.
+
+Read from what a page declares for machines, most specific first: JSON-LD
+(schema.org NewsArticle and kin), OpenGraph and `article:*` meta tags, other
+meta tags, then `<time datetime>`, `<link rel=canonical>`, `<h1>` and `<title>`.
+Dates come back as ISO dates (YYYY-MM-DD); anything unparseable is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+
+ARTICLE_TYPE = re.compile(r"Article$|BlogPosting|Report|WebPage$")
+BY = re.compile(r"^\s*(?:by|par|por|von|di)\s+", re.I)
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    language: str | None = None
+
+
+def read(root: lxml.html.HtmlElement, url: str | None = None) -> Metadata:
+    """The metadata a parsed page declares (call before cleaning the tree)."""
+    ld = json_ld(root)
+    return Metadata(
+        title=first(meta(root, "og:title"), text(ld.get("headline")),
+                    meta(root, "twitter:title"), xpath_text(root, "//h1"),
+                    xpath_text(root, "//title")),
+        author=first(person(ld.get("author")), author_meta(root)),
+        published=first(*(iso_date(v) for v in (
+            ld.get("datePublished"),
+            meta(root, "article:published_time", "datePublished", "date", "pubdate",
+                 "publish-date", "sailthru.date", "dc.date", "DC.date.issued"),
+            *root.xpath("//time/@datetime")[:1],
+            ld.get("dateCreated"), ld.get("dateModified")))),
+        outlet=first(meta(root, "og:site_name"), person(ld.get("publisher")),
+                     meta(root, "application-name")),
+        url=canonical(root, url),
+        language=language(root),
+    )
+
+
+def first(*values: str | None) -> str | None:
+    return next((v for v in values if v), None)
+
+
+def text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def meta(root: lxml.html.HtmlElement, *names: str) -> str | None:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            for found in root.xpath(f'//meta[@{attr}="{name}"]/@content'):
+                if found.strip():
+                    return " ".join(found.split())
+    return None
+
+
+def xpath_text(root: lxml.html.HtmlElement, path: str) -> str | None:
+    found = root.xpath(path)
+    return text(found[0].text_content()) if found else None
+
+
+def json_ld(root: lxml.html.HtmlElement) -> dict[str, Any]:
+    """The first article-like JSON-LD object of the page ({} when there is none)."""
+    for script in root.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script, strict=False)
+        except ValueError:
+            continue
+        for item in ld_items(data):
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and ARTICLE_TYPE.search(k) for k in kinds):
+                return item
+    return {}
+
+
+def ld_items(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [item for part in data for item in ld_items(part)]
+    if isinstance(data, dict):
+        return [data, *ld_items(data.get("@graph", []))]
+    return []
+
+
+def person(value: Any) -> str | None:
+    """A name from a JSON-LD author/publisher: a string, an object or a list of them."""
+    if isinstance(value, list):
+        names = [person(v) for v in value]
+        return ", ".join(n for n in names if n) or None
+    if isinstance(value, dict):
+        value = value.get("name")
+    name = text(value)
+    return BY.sub("", name) if name and not name.startswith("http") else None
+
+
+def author_meta(root: lxml.html.HtmlElement) -> str | None:
+    value = meta(root, "author", "article:author", "byl", "dc.creator", "parsely-author")
+    return BY.sub("", value) if value and not value.startswith("http") else None
+
+
+def iso_date(value: Any) -> str | None:
+    """YYYY-MM-DD from an ISO 8601 or RFC 2822 date, else None."""
+    value = text(value)
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    found = DAY.match(value)
+    return valid_day(found.group()) if found else None
+
+
+def valid_day(value: str) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
+
+
+def canonical(root: lxml.html.HtmlElement, url: str | None) -> str | None:
+    links = root.xpath('//link[@rel="canonical"]/@href')
+    found = first(*(link.strip() for link in links), meta(root, "og:url"))
+    if found and url:
+        return urljoin(url, found)
+    return found if found and found.startswith("http") else url
+
+
+def language(root: lxml.html.HtmlElement) -> str | None:
+    value = first(root.get("lang"), root.get("xml:lang"), meta(root, "og:locale"),
+                  *root.xpath('//meta[@http-equiv="content-language"]/@content'))
+    code = re.split(r"[-_]", value.strip())[0].lower() if value else ""
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
