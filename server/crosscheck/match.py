@@ -54,18 +54,19 @@ RELATED_AT = 50  # SCORER value from which a passage is on the same topic
 SAME_THING_WORDS = 3  # content words two sentences share, beyond the unit, to compare amounts
 # Logistic weights over `features`, fitted on MSRP train by `bench/quality.py --fit`.
 WEIGHTS = (
-    0.894, 2.067, 1.329, 1.799, 1.629, 0.751, 1.255, -0.537, 1.100, -2.151, -0.271, 0.423,
-    -0.879, -0.339, -0.336, -1.588, -0.388, -0.152,
+    0.893, 2.063, 1.341, 1.796, 1.631, 0.751, 1.258, -0.540, 1.098, -2.152, -0.272, 0.423,
+    -0.878, -0.337, -0.335, -1.587, -0.388, -0.153,
 )
-BIAS = -3.580
+BIAS = -3.586
 
+RANK = {"conflicts": 2, "corroborates": 1, "related": 0}
 NAME = re.compile(r"\b[A-Z][\w'’-]+")
 PLAIN = str.maketrans("‘’‚‛“”„‟–—−‐‑", "''''\"\"\"\"-----")
 
 
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(PLAIN)
-    return utils.default_process(digits_for_words(text))
+    return " ".join(utils.default_process(digits_for_words(text)).split())
 
 
 @dataclass(frozen=True)
@@ -208,5 +209,5 @@ def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[M
         if judged is not None:
             relation, s, diffs = judged
             matches.append(Match(relation, round(s, 3), passage, diffs))  # type: ignore[arg-type]
-    matches.sort(key=lambda m: (m.relation != "related", m.score), reverse=True)
+    matches.sort(key=lambda m: (RANK[m.relation], m.score), reverse=True)
     return matches[:limit]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import candidates as candidates_stage
 from .claims import extract_claims, passages
@@ -65,15 +66,16 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
     corroborated = conflicted = 0
     sources: set[str] = set()
     for result in analysis.claims:
-        matches = sorted(result.matches, key=lambda m: -m.score)
+        matches = result.matches  # relate's order: conflicts, corroborations, related; best first
+        bearing = {source_key(m.passage) for m in matches if m.relation != "related"}
         claims.append({
             "text": result.claim.text, "start": result.claim.start, "end": result.claim.end,
-            "matches": [to_json(m) for m in matches],
+            "matches": [to_json(m) for m in matches], "sources": len(bearing),
         })
         relations = {m.relation for m in matches}
         corroborated += "corroborates" in relations
         conflicted += "conflicts" in relations
-        sources |= {source_key(m.passage) for m in matches if m.relation != "related"}
+        sources |= bearing
     article = analysis.article
     return {
         "article": {
@@ -89,6 +91,9 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
 
 
 def source_key(passage: Any) -> str:
-    return passage.outlet or passage.url or f"article:{passage.article_id}"
+    """One key per independent source: the outlet, else the site, else the article."""
+    outlet = " ".join((passage.outlet or "").lower().split())
+    site = urlsplit(passage.url or "").netloc.lower().removeprefix("www.")
+    return outlet or site or f"article:{passage.article_id}"
 
 

@@ -1,0 +1,77 @@
+"""relate: relations, scores and the differing values a reader is shown."""
+
+from __future__ import annotations
+
+from rapidfuzz import process
+
+from crosscheck.match import SCORER, normalize, relate
+from crosscheck.types import Passage, Sentence
+
+
+def judge(claim: str, *passages: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    found = relate(Sentence(claim, 0, len(claim)),
+                   [Passage(i, p, i) for i, p in enumerate(passages)], limit=10)
+    return [(m.relation, [(d.kind, d.claim, d.passage) for d in m.differences]) for m in found]
+
+
+def test_normalize_plain_quotes_dashes_case_and_number_words() -> None:
+    assert normalize("“Three million” shells — 11,000 Containers") == (
+        "3000000 shells 11000 containers")
+
+
+def test_scorer_works_with_cdist_over_normalised_text() -> None:
+    texts = [normalize("Putin visited Pyongyang."), normalize("Inflation rose in March.")]
+    scores = process.cdist([normalize("Putin visited Pyongyang")], texts, scorer=SCORER)
+    assert scores[0][0] > scores[0][1]
+
+
+def test_a_number_of_the_same_thing_that_differs_conflicts() -> None:
+    assert judge("North Korea has sent 11,000 containers of munitions to Russia.",
+                 "North Korea has sent 9,000 containers of munitions to Russia.") == [
+        ("conflicts", [("number", "11,000 containers", "9,000 containers")])]
+
+
+def test_compatible_amounts_corroborate() -> None:
+    for claim, passage in [
+        ("North Korea has sent more than 11,000 containers of munitions to Russia.",
+         "North Korea has sent 11,500 containers of munitions to Russia."),
+        ("Pyongyang delivered around 3 million artillery shells to Russia last year.",
+         "Pyongyang delivered 3.1 million artillery shells to Russia last year."),
+        ("Russia received three million shells from North Korea.",
+         "North Korea sent 3,000,000 shells to Russia."),
+    ]:
+        assert judge(claim, passage) == [("corroborates", [])]
+
+
+def test_different_things_counted_do_not_conflict() -> None:
+    [(relation, diffs)] = judge(
+        "North Korea sent three million shells to Russia last year.",
+        "North Korea sent 11,000 containers of munitions to Russia last year.")
+    assert relation != "conflicts" and diffs == []
+
+
+def test_negation_and_denial_conflict() -> None:
+    assert judge("North Korea has supplied ballistic missiles to Russia.",
+                 "North Korea has not supplied ballistic missiles to Russia.") == [
+        ("conflicts", [("negation", "supplied", "not supplied")])]
+    assert judge("The Kremlin confirmed that the two leaders signed the treaty.",
+                 "The Kremlin denied that the two leaders signed the treaty.") == [
+        ("conflicts", [("negation", "confirmed", "denied")])]
+
+
+def test_dates_conflict_only_when_the_same_fact_differs() -> None:
+    assert judge("The summit took place on June 19, 2024 in Pyongyang.",
+                 "The summit took place on June 18, 2024 in Pyongyang.") == [
+        ("conflicts", [("date", "June 19, 2024", "June 18, 2024")])]
+    assert judge("The treaty was signed on 19 June 2024 in Pyongyang.",
+                 "The treaty was signed on June 19, 2024 in Pyongyang.") == [("corroborates", [])]
+
+
+def test_unrelated_passages_are_left_out_and_conflicts_come_first() -> None:
+    found = relate(Sentence("Putin last visited North Korea 24 years ago.", 0, 44), [
+        Passage(1, "The football club signed 30 new players on Monday.", 1),
+        Passage(2, "Putin last visited North Korea twenty-four years ago.", 2),
+        Passage(3, "Putin last visited North Korea twenty-five years ago.", 3),
+    ])
+    assert [(m.relation, m.passage.id) for m in found] == [("conflicts", 3), ("corroborates", 2)]
+    assert all(0 <= m.score <= 1 for m in found)
