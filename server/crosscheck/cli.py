@@ -14,7 +14,7 @@ import click
 
 from . import pipeline
 from .claims import passages
-from .extract import ExtractError, extract
+from .extract import ExtractError, decode_html, extract
 from .store import Store
 from .types import Article, Page
 
@@ -39,10 +39,9 @@ def open_store(db_path: str, no_seeds: bool) -> Store:
 def read_page(file: str, **meta: Any) -> Page:
     """A .html/.htm file is HTML, anything else (or - for stdin) plain text."""
     raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-    text = decode(raw)
     if file.lower().endswith((".html", ".htm")):
-        return Page(html=text, **meta)
-    return Page(text=text, **meta)
+        return Page(html=decode_html(raw), **meta)
+    return Page(text=decode(raw), **meta)
 
 
 def decode(raw: bytes) -> str:
