@@ -17,10 +17,12 @@ relation:
                 million") are not differences.
   corroborates  the same fact with compatible values: score >= CORROBORATE_AT, or the two
                 share a phrase of SHARED_PHRASE words (stemmed), which a paraphrase across
-                outlets often does when its other words differ.
+                outlets often does when its other words differ, or they state a compatible
+                amount of the same thing (see below).
   related       the same topic (SCORER >= RELATED_AT), not the same fact.
-A number conflict needs no high score: amounts of the same thing that cannot both be
-true, in sentences sharing SAME_THING_WORDS content words besides the unit, conflict.
+Amounts need no high score: in sentences sharing SAME_THING_WORDS content words besides
+the unit, amounts of the same thing that cannot both be true conflict, and amounts that
+agree corroborate.
 """
 
 from __future__ import annotations
@@ -54,12 +56,13 @@ RELATED_AT = 50  # SCORER value from which a passage is on the same topic
 SAME_THING_WORDS = 3  # content words two sentences share, beyond the unit, to compare amounts
 # Logistic weights over `features`, fitted on MSRP train by `bench/quality.py --fit`.
 WEIGHTS = (
-    0.893, 2.063, 1.341, 1.796, 1.631, 0.751, 1.258, -0.540, 1.098, -2.152, -0.272, 0.423,
-    -0.878, -0.337, -0.335, -1.587, -0.388, -0.153,
+    0.886, 2.016, 1.320, 1.794, 1.645, 0.793, 1.276, -0.523, 1.083, -2.135, -0.278, 0.444,
+    -0.895, -0.267, -0.389, -1.540, -0.379, -0.163,
 )
-BIAS = -3.586
+BIAS = -3.593
 
 RANK = {"conflicts": 2, "corroborates": 1, "related": 0}
+WORDING = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*[a-z]")
 NAME = re.compile(r"\b[A-Z][\w'’-]+")
 PLAIN = str.maketrans("‘’‚‛“”„‟–—−‐‑", "''''\"\"\"\"-----")
 
@@ -81,6 +84,7 @@ class Profile:
     trigrams: frozenset[tuple[str, ...]]
     phrases: frozenset[tuple[str, ...]]  # runs of SHARED_PHRASE stems
     names: frozenset[str]  # capitalised words after the first
+    wording: frozenset[str]  # stems of lower-case content words: what is said, not who
     numbers: frozenset[str]
     quantities: tuple[Quantity, ...]
     dates: tuple[Date, ...]
@@ -98,6 +102,7 @@ def profile(text: str) -> Profile:
         frozenset(zip(words, words[1:], words[2:], strict=False)),
         frozenset(zip(*(words[i:] for i in range(SHARED_PHRASE)), strict=False)),
         frozenset(NAME.findall(text[1:])),
+        frozenset(stem(w) for w in WORDING.findall(text)) - STOPWORDS,
         frozenset(w for w in words if w.isdigit()),
         tuple(quantities(text)), tuple(dates(text)), tuple(negated(text)),
     )
@@ -148,6 +153,18 @@ def number_differences(a: Profile, b: Profile) -> list[Difference]:
     return out
 
 
+def shares_wording(a: Profile, b: Profile) -> bool:
+    """A phrase of SHARED_PHRASE stems in both, two of them content words that are not names
+    ("in the event of aggression against"; not "Putin's visit to North Korea")."""
+    said = a.wording | b.wording
+    return any(sum(w in said for w in phrase) >= 2 for phrase in a.phrases & b.phrases)
+
+
+def amounts_agree(a: Profile, b: Profile) -> bool:
+    """Both state a compatible amount of the same thing ("24 years" and "24 years ago")."""
+    return any(q.unit & p.unit and compatible(q, p) for q in a.quantities for p in b.quantities)
+
+
 def date_differences(a: Profile, b: Profile) -> list[Difference]:
     """Dates of the same granularity that disagree, when no date of the other side agrees."""
     out = []
@@ -190,10 +207,12 @@ def shared_context(a: Profile, b: Profile) -> int:
 def judge(claim: Profile, passage: Profile) -> tuple[str, float, tuple[Difference, ...]] | None:
     s = score(claim, passage)
     numbers = number_differences(claim, passage)
-    if s >= CORROBORATE_AT or claim.phrases & passage.phrases:
+    same_thing = shared_context(claim, passage) >= SAME_THING_WORDS
+    if (s >= CORROBORATE_AT or shares_wording(claim, passage)
+            or same_thing and amounts_agree(claim, passage)):
         diffs = numbers + date_differences(claim, passage) + negation_differences(claim, passage)
         return ("conflicts" if diffs else "corroborates"), s, tuple(diffs)
-    if numbers and shared_context(claim, passage) >= SAME_THING_WORDS:
+    if numbers and same_thing:
         return "conflicts", s, tuple(numbers)
     if SCORER(claim.norm, passage.norm, score_cutoff=RELATED_AT):
         return "related", s, ()

@@ -70,7 +70,7 @@ further had has have having he her here hers him his how i if in into is it its 
 more most my no nor not now of off on once only or other our out over own same she should so
 some such than that the their them then there these they this those through to too under until
 up very was we were what when where which while who whom why will with would you your said says
-say according since per
+say according since per s
 """.split())
 
 MONTHS = {m: i for i, m in enumerate(
