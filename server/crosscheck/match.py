@@ -4,10 +4,11 @@ normalize: NFKC, curly quotes and dashes made plain, numbers in digits ("three m
 -> "3000000", "11,000" -> "11000"), then rapidfuzz's default_process (lower case, no
 punctuation).
 
-score (0..1): how likely the two sentences state the same fact. A logistic combination
-of rapidfuzz ratios and stemmed word overlaps of the normalised texts (see `features`),
-fitted on the MSRP paraphrase train set (`bench/quality.py --fit`); 0.5 is the fitted
-decision point there.
+Match.score (0..1, `scores`): how likely the two sentences state the same fact. A
+logistic combination of rapidfuzz ratios and stemmed word overlaps of the normalised
+texts (see `features`), fitted on the MSRP paraphrase train set (`bench/quality.py --fit`);
+0.5 is the decision point of the fit. Sentences from different outlets rarely share enough
+words to reach it, hence the other routes to "corroborates" below.
 
 relation:
   conflicts     the same fact, but a value differs: a number counting the same thing
@@ -27,14 +28,15 @@ agree corroborate.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz, utils
+import numpy as np
+from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import LCSseq, Levenshtein
 
 from .numbers import (
@@ -49,7 +51,7 @@ from .numbers import (
 )
 from .types import Difference, Match, Passage, Sentence
 
-SCORER = fuzz.token_set_ratio  # the best single scorer; the benchmarks' naive baseline uses it
+SCORER = fuzz.token_set_ratio  # one cdist-able scorer: the topic test, and the naive baseline
 CORROBORATE_AT = 0.5  # score from which two sentences state the same fact
 SHARED_PHRASE = 6  # ... or from which length a phrase they share word for word (stemmed) says so
 RELATED_AT = 50  # SCORER value from which a passage is on the same topic
@@ -61,6 +63,8 @@ WEIGHTS = (
 )
 BIAS = -3.593
 
+TEXT_SCORERS = (fuzz.token_set_ratio, fuzz.token_sort_ratio, fuzz.ratio)
+WORD_SCORERS = (LCSseq.normalized_similarity, Levenshtein.normalized_similarity)
 RANK = {"conflicts": 2, "corroborates": 1, "related": 0}
 WORDING = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*[a-z]")
 NAME = re.compile(r"\b[A-Z][\w'’-]+")
@@ -70,6 +74,9 @@ PLAIN = str.maketrans("‘’‚‛“”„‟–—−‐‑", "''''\"\"\"\"--
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(PLAIN)
     return " ".join(utils.default_process(digits_for_words(text)).split())
+
+
+Judged = tuple[str, float, tuple[Difference, ...]]
 
 
 @dataclass(frozen=True)
@@ -116,16 +123,24 @@ def overlap(a: frozenset[Any], b: frozenset[Any]) -> tuple[float, float]:
     return shared / min(len(a), len(b)), shared / max(len(a), len(b))
 
 
-def features(a: Profile, b: Profile) -> tuple[float, ...]:
-    """What `score` weighs: rapidfuzz ratios, then overlaps of stemmed words, word pairs,
-    word triples and names (share of the smaller / larger side), and what differs."""
+def features(a: Profile, bs: Sequence[Profile]) -> np.ndarray:
+    """What `scores` weighs, one row per passage: rapidfuzz ratios of the normalised texts
+    and of their stemmed words, then `set_features`."""
+    if not bs:
+        return np.zeros((0, len(WEIGHTS)))
+    columns = [process.cdist([a.norm], [b.norm for b in bs], scorer=f, dtype=np.float64)[0] / 100
+               for f in TEXT_SCORERS]
+    columns += [process.cdist([a.words], [b.words for b in bs], scorer=f, dtype=np.float64)[0]
+                for f in WORD_SCORERS]
+    return np.column_stack([*columns, np.array([set_features(a, b) for b in bs])])
+
+
+def set_features(a: Profile, b: Profile) -> tuple[float, ...]:
+    """Overlaps of stemmed words, word pairs, word triples and names (share of the smaller /
+    larger side), words left unmatched, length difference, and whether numbers or names differ."""
     unmatched = sorted((len(a.stems - b.stems), len(b.stems - a.stems)))
     longer = max(len(a.words), len(b.words), 1)
     return (
-        fuzz.token_set_ratio(a.norm, b.norm) / 100, fuzz.token_sort_ratio(a.norm, b.norm) / 100,
-        fuzz.ratio(a.norm, b.norm) / 100,
-        LCSseq.normalized_similarity(a.words, b.words),
-        Levenshtein.normalized_similarity(a.words, b.words),
         *overlap(a.stems, b.stems), *overlap(a.bigrams, b.bigrams),
         *overlap(a.trigrams, b.trigrams), *overlap(a.names, b.names),
         unmatched[0] / 5, unmatched[1] / 5, abs(len(a.words) - len(b.words)) / longer,
@@ -133,9 +148,10 @@ def features(a: Profile, b: Profile) -> tuple[float, ...]:
     )
 
 
-def score(a: Profile, b: Profile) -> float:
-    z = BIAS + sum(w * f for w, f in zip(WEIGHTS, features(a, b), strict=True))
-    return 1 / (1 + math.exp(-z))
+def scores(a: Profile, bs: Sequence[Profile]) -> np.ndarray:
+    """For each passage, the probability (0..1) that it states the same fact as `a`."""
+    z = features(a, bs) @ np.array(WEIGHTS) + BIAS
+    return 1 / (1 + np.exp(-z))
 
 
 def compatible(a: Quantity, b: Quantity) -> bool:
@@ -204,8 +220,8 @@ def shared_context(a: Profile, b: Profile) -> int:
     return len((a.stems & b.stems) - units)
 
 
-def judge(claim: Profile, passage: Profile) -> tuple[str, float, tuple[Difference, ...]] | None:
-    s = score(claim, passage)
+def judge(claim: Profile, passage: Profile, s: float) -> Judged | None:
+    """The relation of a passage with score `s` to the claim, and the differing values."""
     numbers = number_differences(claim, passage)
     same_thing = shared_context(claim, passage) >= SAME_THING_WORDS
     if (s >= CORROBORATE_AT or shares_wording(claim, passage)
@@ -222,9 +238,10 @@ def judge(claim: Profile, passage: Profile) -> tuple[str, float, tuple[Differenc
 def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[Match]:
     """The candidates that bear on the claim: conflicts and corroborations first, best first."""
     mine = profile(claim.text)
+    theirs = [profile(p.text) for p in candidates]
     matches = []
-    for passage in candidates:
-        judged = judge(mine, profile(passage.text))
+    for passage, their, s in zip(candidates, theirs, scores(mine, theirs), strict=True):
+        judged = judge(mine, their, float(s))
         if judged is not None:
             relation, s, diffs = judged
             matches.append(Match(relation, round(s, 3), passage, diffs))  # type: ignore[arg-type]
