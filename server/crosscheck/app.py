@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import anyio
 from starlette.applications import Starlette
+from starlette.endpoints import HTTPEndpoint
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -58,7 +59,7 @@ async def read_page(request: Request, fields: tuple[str, ...]) -> Page:
         raise ApiError(400, "the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(422, "the body must be a JSON object")
-    for name in fields:
+    for name in ADD_FIELDS:
         check_field(name, data.get(name))
     if not (data.get("html") or "").strip() and not (data.get("text") or "").strip():
         raise ApiError(422, "give the page as 'html' or 'text'")
@@ -213,16 +214,22 @@ def delete_article(request: Request) -> JSONResponse:
 
 
 def openapi(request: Request) -> JSONResponse:
-    schema = schemas.get_schema(routes=request.app.routes)
+    return JSONResponse(description())
+
+
+def description() -> dict[str, Any]:
+    """The OpenAPI description of the API, errors and refusals included."""
+    schema = schemas.get_schema(routes=routes)
     for operations in schema["paths"].values():
         for method, operation in operations.items():
+            operation["responses"] = {str(k): v for k, v in operation["responses"].items()}
             errors = REFUSALS | (BODY_ERRORS if method == "post" else {})
             for status, description in errors.items():
                 operation["responses"].setdefault(status, {
                     "description": description, "content": ERROR_BODY})
     schema["components"] = COMPONENTS
     schema["security"] = [{}, {"token": []}]
-    return JSONResponse(schema)
+    return schema
 
 
 REFUSALS = {
@@ -251,10 +258,12 @@ def obj(required: dict[str, Any], **optional: Any) -> dict[str, Any]:
 PAGE_SCHEMA = {
     "type": "object",
     "description": "A page: 'html' or 'text' is required; the rest is what the caller knows.",
+    "anyOf": [{"required": ["html"]}, {"required": ["text"]}],
     "properties": {
-        "html": {"type": "string", "description": "The page's HTML."},
-        "text": {"type": "string", "description": "Or its plain text."},
-        **{name: {"type": "string", "maxLength": size} for name, size in MAX_FIELD.items()},
+        "html": {"type": "string", "nullable": True, "description": "The page's HTML."},
+        "text": {"type": "string", "nullable": True, "description": "Or its plain text."},
+        **{name: {"type": "string", "nullable": True, "maxLength": size}
+           for name, size in MAX_FIELD.items()},
     },
 }
 COMPONENTS: dict[str, Any] = {
@@ -297,13 +306,23 @@ async def server_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": "internal error"}, status_code=500)
 
 
+class Articles(HTTPEndpoint):
+    """One route per path, so a 405 names every method the path allows."""
+
+    get = staticmethod(list_articles)
+    post = staticmethod(add_article)
+
+
+class OneArticle(HTTPEndpoint):
+    get = staticmethod(get_article)
+    delete = staticmethod(delete_article)
+
+
 routes = [
     Route("/api/health", health, methods=["GET"]),
     Route("/api/analyze", analyze, methods=["POST"]),
-    Route("/api/articles", list_articles, methods=["GET"]),
-    Route("/api/articles", add_article, methods=["POST"]),
-    Route("/api/articles/{id}", get_article, methods=["GET"]),
-    Route("/api/articles/{id}", delete_article, methods=["DELETE"]),
+    Route("/api/articles", Articles, methods=["GET", "POST"]),
+    Route("/api/articles/{id}", OneArticle, methods=["GET", "DELETE"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
 
