@@ -52,7 +52,8 @@ def test_msrp_beats_the_published_simple_baselines(quality: ModuleType) -> None:
 
 
 def test_fnc1_sample(quality: ModuleType) -> None:
-    f, _ = quality.fnc_figures(limit=2000)
+    f, weighted, _ = quality.fnc_figures(limit=2000)
     assert f["none"]["f1"] >= 0.9
     assert f["related"]["f1"] >= 0.55
     assert f["corroborates"]["precision"] >= 0.3
+    assert weighted >= 0.73
