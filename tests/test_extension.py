@@ -138,8 +138,11 @@ def test_conflict_24_vs_25_years_comes_first(browser: BrowserContext, site: str,
     expect(conflict.locator("td.there")).to_have_text("24 years")
     expect(conflict.locator("mark.differs")).to_have_text("24 years")
     expect(conflict.locator("time")).to_have_text("2024-06-19")
+    expect(first.locator(".claim-text mark.differs")).to_have_text("25 years")
     assert "/api/articles/" in (conflict.locator("a").get_attribute("href") or "")
     panel.shot("conflict")
+    page.emulate_media(color_scheme="dark")
+    panel.shot("conflict-dark")
 
 
 def test_filters_show_only_their_claims(browser: BrowserContext, site: str,
@@ -175,6 +178,9 @@ def test_clicking_a_claim_highlights_it_in_the_page(browser: BrowserContext, sit
         "visit for the first time in 25 years.")
     assert panel.news.locator("em", has_text="first time").count() == 1  # page markup untouched
     panel.shot("highlight")
+    panel.page.locator(".claim-text", has_text="diplomatic isolation").click()
+    panel.news.wait_for_function("() => window.scrollY > 0 && [...CSS.highlights.get('crosscheck')]"
+                                 "[0].toString().includes('diplomatic isolation')")
 
 
 def test_add_this_page_then_already_stored(browser: BrowserContext, site: str,

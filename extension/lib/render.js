@@ -45,6 +45,14 @@ function rank(claim) {
   return found.has("conflicts") ? 0 : found.has("corroborates") ? 1 : found.size ? 2 : 3;
 }
 
+const RELATION_ORDER = ["conflicts", "corroborates", "related"];
+
+// A claim's matches: conflicts, then corroborations, then related; best score first within each.
+export function byRelation(matches) {
+  const order = (m) => RELATION_ORDER.indexOf(m.relation);
+  return [...matches].sort((a, b) => order(a) - order(b) || b.score - a.score);
+}
+
 // Conflicts first, then corroborated, related, unmatched; page order within each.
 export function ordered(claims) {
   return claims
@@ -144,11 +152,12 @@ function renderClaim(claim, index, answer) {
   const found = relations(claim);
   const kind = found.has("conflicts") ? "conflicts" : found.has("corroborates") ? "corroborated"
     : found.size ? "related" : "unmatched";
-  const items = claim.matches.map((m) => renderMatch(m, claim, answer.server));
+  const items = byRelation(claim.matches).map((m) => renderMatch(m, claim, answer.server));
+  const differing = claim.matches.flatMap((m) => m.differences.map((d) => d.claim)).filter(Boolean);
   const more = items.length - SHOWN_MATCHES;
   return h("li", { class: `claim ${kind}` },
     h("button", { type: "button", class: "claim-text", "data-claim": String(index),
-      title: "Show this sentence in the page" }, claim.text),
+      title: "Show this sentence in the page" }, marked(splitOn(claim.text, differing))),
     items.length ? null : h("p", { class: "none" }, "No other source mentions this."),
     items.length ? h("ol", { class: "matches" }, items.slice(0, SHOWN_MATCHES)) : null,
     more > 0 ? h("details", { class: "more" },
