@@ -43,11 +43,10 @@ NUMBER = re.compile(r"\d+")
 
 
 def tar_members(path: Path) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of each file in the tarball, by name (read in one sequential pass)."""
     with tarfile.open(path) as tar:
-        for member in sorted(tar.getmembers(), key=lambda m: m.name):
-            data = tar.extractfile(member) if member.isfile() else None
-            if data is not None:
-                yield member.name, data.read()
+        files = {m.name: tar.extractfile(m).read() for m in tar if m.isfile()}  # type: ignore[union-attr]
+    yield from sorted(files.items())
 
 
 def bbc_pages() -> Iterator[Page]:

@@ -1,13 +1,16 @@
-"""Stage 3: claims -> candidate passages from other articles (SQLite FTS5, bm25).
+"""Stage 3: claims -> candidate passages from other articles (SQLite FTS5).
 
-Work grows with what is relevant, not with the store: each claim is searched by its
-rarest content words only (document frequencies from the store's `terms` table), adding
-words rarest first while the passages holding them stay within POSTINGS, so bm25 scores
-a bounded set of rows. All claims of a page go to the store in one SQL statement.
+Work grows with what is relevant, not with the store: each claim is searched by the
+words of its rarest index terms only (how many passages hold each term comes from the
+store's `terms` table), adding terms rarest first while the passages holding them stay
+within POSTINGS. Passages are ranked by the summed weights (idf-like) of the terms they
+hold, read straight from FTS5 doclists: no bm25 per row. All claims of a page go to the
+store in one SQL statement.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 
@@ -25,7 +28,8 @@ while who whom why will with would you your said says say according year years
 """.split())
 MIN_TERMS = 3  # always search this many of a claim's rarest words, however common
 MAX_TERMS = 8
-POSTINGS = 4000  # beyond MIN_TERMS, add a word only while the rows to score stay under this
+POSTINGS = 2000  # beyond MIN_TERMS, add a term only while the rows to read stay under this
+REFERENCE = 1_000_000  # weight of a term: log(1 + REFERENCE / passages holding it), idf-like
 
 
 def content_words(text: str) -> list[str]:
@@ -37,21 +41,20 @@ def content_words(text: str) -> list[str]:
     return words
 
 
-def rarest(words: Iterable[str], df: dict[str, int]) -> list[str]:
-    """The rarest stored words, within the postings budget (absent words cannot match)."""
-    chosen: list[str] = []
+def rarest(words: Iterable[str], terms: dict[str, tuple[str, int]]) -> list[tuple[str, float]]:
+    """The words of the rarest index terms, within the postings budget, one per term, each
+    with its weight (words in no stored passage cannot help and are left out)."""
+    chosen: list[tuple[str, float]] = []
+    seen: set[str] = set()
     total = 0
-    for n, word in sorted((df[w], w) for w in words if df.get(w, 0) > 0):
-        if len(chosen) == MAX_TERMS or (len(chosen) >= MIN_TERMS and total + n > POSTINGS):
+    for df, term, word in sorted((terms[w][1], terms[w][0], w) for w in words if w in terms):
+        if len(chosen) == MAX_TERMS or (len(chosen) >= MIN_TERMS and total + df > POSTINGS):
             break
-        chosen.append(word)
-        total += n
+        if term not in seen:
+            seen.add(term)
+            chosen.append((word, math.log(1 + REFERENCE / df)))
+            total += df
     return chosen
-
-
-def fts_query(terms: Sequence[str]) -> str | None:
-    """An OR query of the terms, each quoted for FTS5."""
-    return " OR ".join(f'"{t}"' for t in terms) or None
 
 
 def candidates_for(
@@ -59,11 +62,5 @@ def candidates_for(
 ) -> list[list[Passage]]:
     """For each claim, the stored passages most likely to state the same fact."""
     words = [content_words(c.text) for c in claims]
-    df = store.document_frequencies(w for ws in words for w in ws)
-    queries = [fts_query(rarest(ws, df)) for ws in words]
-    asked = [i for i, q in enumerate(queries) if q is not None]
-    found = store.search_many([queries[i] for i in asked], exclude, limit)  # type: ignore[misc]
-    out: list[list[Passage]] = [[] for _ in claims]
-    for i, passages in zip(asked, found, strict=True):
-        out[i] = passages
-    return out
+    terms = store.term_frequencies(sorted({w for ws in words for w in ws}))
+    return store.search_many([rarest(ws, terms) for ws in words], exclude, limit)

@@ -1,4 +1,4 @@
-"""The store: articles and their passages in SQLite, searched with FTS5.
+"""The store: articles and their passages in SQLite, searched with FTS5 doclists.
 
 The only module that touches sqlite-utils. Reads use one connection per
 thread; writes are serialised by a lock and each article (row, passages and
@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from .types import Article, Passage, Sentence
 
 migrations = Migrations("crosscheck")
 WORD = re.compile(r"\w+")
+TOKENIZE = "porter unicode61 remove_diacritics 2"
 COMPOUND_MAX = 100  # queries per SQL statement (SQLite allows 500 terms in a compound select)
 
 
@@ -50,30 +50,25 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["passages"].create_index(["article_id"])
     db["passages"].create_index(["hash"])
     db["passages"].enable_fts(
-        ["text"], create_triggers=True, tokenize="porter unicode61 remove_diacritics 2"
+        ["text"], create_triggers=True, tokenize=TOKENIZE
     )
 
 
 @migrations()
 def m002_terms(db: sqlite_utils.Database) -> None:
-    """Document frequency of every word, so retrieval can pick a claim's rarest words."""
-    db.execute("create table terms (word text primary key, df integer not null) without rowid")
-    counts: Counter[str] = Counter()
-    for (text,) in db.execute("select text from passages"):
-        counts.update(words(text))
-    count_terms(db, counts)
+    """How many passages hold each indexed term (a stem, as FTS5 stores it), so retrieval
+    can pick a claim's rarest terms without scanning the index."""
+    db.execute("create table terms (term text primary key, df integer not null) without rowid")
+    db.execute("create virtual table temp.all_terms using fts5vocab(main, passages_fts, row)")
+    db.execute("insert into terms select term, doc from temp.all_terms")
+    db.execute("drop table temp.all_terms")
 
 
-def words(text: str) -> set[str]:
-    """The distinct lower-case words of a text, as the `terms` table counts them."""
-    return set(WORD.findall(text.lower()))
-
-
-def count_terms(db: sqlite_utils.Database, counts: Counter[str], sign: int = 1) -> None:
+def count_terms(db: sqlite_utils.Database, counts: Iterable[tuple[str, int]]) -> None:
     db.conn.executemany(
-        "insert into terms (word, df) values (?, ?) "
-        "on conflict (word) do update set df = df + excluded.df",
-        [(w, sign * n) for w, n in counts.items()],
+        "insert into terms (term, df) values (?, ?) "
+        "on conflict (term) do update set df = df + excluded.df",
+        list(counts),
     )
 
 
@@ -133,15 +128,15 @@ class Store:
         self, items: Iterable[tuple[Article, Iterable[Sentence]]]
     ) -> list[tuple[int, int, bool]]:
         """`add` for many articles in one transaction (bulk import)."""
-        counts: Counter[str] = Counter()
+        texts: list[str] = []
         with self._writing() as db:
-            added = [self._insert(db, article, passages, counts) for article, passages in items]
-            count_terms(db, counts)
+            added = [self._insert(db, article, passages, texts) for article, passages in items]
+            count_terms(db, self._term_counts(texts))
         return added
 
     def _insert(
         self, db: sqlite_utils.Database, article: Article, passages: Iterable[Sentence],
-        counts: Counter[str],
+        texts: list[str],
     ) -> tuple[int, int, bool]:
         digest = text_hash(article.text)
         existing = self._find(db, article.url, digest)
@@ -160,19 +155,16 @@ class Store:
             for i, s in enumerate(passages)
         ]
         db["passages"].insert_all(rows, batch_size=500)
-        for r in rows:
-            counts.update(words(r["text"]))
+        texts.extend(r["text"] for r in rows)
         return article_id, len(rows), False
 
     def delete(self, article_id: int) -> bool:
         with self._writing() as db:
             if not db.execute("select 1 from articles where id = ?", [article_id]).fetchone():
                 return False
-            counts: Counter[str] = Counter()
             held = db.execute("select text from passages where article_id = ?", [article_id])
-            for (text,) in held:
-                counts.update(words(text))
-            count_terms(db, counts, sign=-1)
+            counts = self._term_counts([text for (text,) in held])
+            count_terms(db, [(term, -n) for term, n in counts])
             db.execute("delete from passages where article_id = ?", [article_id])
             db.execute("delete from articles where id = ?", [article_id])
         return True
@@ -213,47 +205,76 @@ class Store:
         ).fetchall()
         return dict(rows)
 
-    def document_frequencies(self, words: Iterable[str]) -> dict[str, int]:
-        """How many stored passages hold each of these (lower-case) words."""
-        wanted = sorted(set(words))
-        found: dict[str, int] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i:i + 500]
-            found.update(self.db.execute(
-                f"select word, df from terms where word in ({','.join('?' * len(chunk))})", chunk
-            ).fetchall())
-        return found
+    def _scratch(self) -> sqlite_utils.Database:
+        """This thread's connection, with a temporary FTS5 table tokenizing as the index
+        does: how texts become terms without a stemmer of our own."""
+        db = self.db
+        if not getattr(self._local, "scratch", False):
+            db.execute(f"create virtual table temp.scratch using fts5(text, tokenize='{TOKENIZE}')")
+            db.execute("create virtual table temp.scratch_rows using fts5vocab(temp, scratch, row)")
+            db.execute(
+                "create virtual table temp.scratch_terms using fts5vocab(temp, scratch, instance)")
+            self._local.scratch = True
+        return db
+
+    def _tokenize(self, texts: Sequence[str]) -> sqlite_utils.Database:
+        db = self._scratch()
+        db.execute("delete from temp.scratch")
+        db.conn.executemany("insert into temp.scratch (rowid, text) values (?, ?)",
+                            list(enumerate(texts)))
+        return db
+
+    def _term_counts(self, texts: Sequence[str]) -> list[tuple[str, int]]:
+        """(term, passages holding it) over these passage texts."""
+        return self._tokenize(texts).execute("select term, doc from temp.scratch_rows").fetchall()
+
+    def term_frequencies(self, words: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """For each word, its index term and how many stored passages hold that term
+        (words that are no term, or in no passage, are left out)."""
+        rows = self._tokenize(words).execute(
+            "select s.doc, s.term, t.df from temp.scratch_terms s "
+            "join terms t on t.term = s.term where t.df > 0"
+        ).fetchall()
+        return {words[i]: (term, df) for i, term, df in rows}
 
     def search_many(
-        self, queries: Sequence[str], exclude: Iterable[int] = (), limit: int = 20
+        self, queries: Sequence[Sequence[tuple[str, float]]], exclude: Iterable[int] = (),
+        limit: int = 20,
     ) -> list[list[Passage]]:
-        """For each FTS5 query, its best passages (bm25 first) outside articles `exclude`."""
+        """For each query, a list of (word, weight), the passages outside articles `exclude`
+        whose words weigh most: one FTS5 doclist per word, summed, no bm25 per row."""
         found: list[list[Passage]] = [[] for _ in queries]
         for start in range(0, len(queries), COMPOUND_MAX):
-            chunk = range(start, min(start + COMPOUND_MAX, len(queries)))
-            for i, passage in self._search_chunk(queries, chunk, sorted(set(exclude)), limit):
-                found[i].append(passage)
+            chunk = [i for i in range(start, min(start + COMPOUND_MAX, len(queries)))
+                     if queries[i]]
+            if chunk:
+                for i, passage in self._search_chunk(queries, chunk, sorted(set(exclude)), limit):
+                    found[i].append(passage)
         return found
 
     def _search_chunk(
-        self, queries: Sequence[str], chunk: range, excluded: list[int], limit: int
+        self, queries: Sequence[Sequence[tuple[str, float]]], chunk: list[int],
+        excluded: list[int], limit: int,
     ) -> Iterator[tuple[int, Passage]]:
-        """One SQL statement: a bm25 top-`limit` per query, joined to passage and article."""
+        """One SQL statement: each query's best `limit`, joined to passage and article."""
         skip = (
-            f"and rowid not in (select id from passages where article_id in "
+            f"where rowid not in (select id from passages where article_id in "
             f"({','.join('?' * len(excluded))}))" if excluded else ""
         )
-        parts = [
-            f"select * from (select {i} as query, rowid as id, rank from passages_fts "
-            f"where passages_fts match ? {skip} order by rank limit {int(limit)})"
-            for i in chunk
-        ]
-        args = [x for i in chunk for x in (queries[i], *excluded)]
+        parts, args = [], []
+        for i in chunk:
+            postings = " union all ".join(
+                "select rowid, ? as w from passages_fts where passages_fts match ?"
+                for _ in queries[i])
+            parts.append(
+                f"select * from (select {i} as query, rowid as id, sum(w) as weight "
+                f"from ({postings}) {skip} group by rowid order by weight desc limit {int(limit)})")
+            args += [x for word, weight in queries[i] for x in (weight, f'"{word}"')] + excluded
         rows = self.db.execute(
             f"with hits as ({' union all '.join(parts)}) "
             "select h.query, p.id, p.text, p.article_id, a.title, a.outlet, a.url, a.published "
             "from hits h join passages p on p.id = h.id join articles a on a.id = p.article_id "
-            "order by h.query, h.rank",
+            "order by h.query, h.weight desc",
             args,
         )
         for query, *fields in rows:
