@@ -88,7 +88,7 @@ DATE = re.compile(
 )
 NEGATION = re.compile(
     r"\b(?:not|never|no|n't|cannot)\s+(?:(?:be|been|being|have|yet|ever|even|so|also)\s+)*"
-    r"([A-Za-z]+)|(\w+)n't\s+([A-Za-z]+)",
+    r"([A-Za-z]+)|\b(\w+)n't\s+([A-Za-z]+)",  # \b: one start per word, never quadratic
     re.IGNORECASE,
 )
 DENIALS = {"deni": "confirm", "deny": "confirm", "reject": "accept", "refus": "agre",
