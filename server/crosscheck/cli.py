@@ -16,9 +16,10 @@ from . import pipeline
 from .claims import passages
 from .extract import ExtractError, decode_html, extract
 from .store import Store
-from .types import Article, Page
+from .types import Article, Page, Sentence
 
 DEFAULT_DB = os.path.join("db", "crosscheck.db")
+WRITE_BATCH = 64  # imported articles written per transaction
 
 db_option = click.option(
     "--db", "db_path", envvar="CROSSCHECK_DB", default=DEFAULT_DB, show_default=True,
@@ -185,11 +186,18 @@ def import_items(path: Path) -> Iterator[Page]:
                 click.echo(f"line {number}: not a JSON article, skipped", err=True)
 
 
-def extract_or_none(page: Page) -> Article | None:
+def prepare(page: Page) -> tuple[Article, list[Sentence]] | None:
+    """A page's article and passages (runs in a worker process), or None without text."""
     try:
-        return extract(page)
+        article = extract(page)
     except ExtractError:
         return None
+    return article, passages(article.text)
+
+
+def write(store: Store, batch: list[tuple[Article, list[Sentence]]]) -> int:
+    """Store a batch of articles in one transaction; how many were already stored."""
+    return sum(duplicate for _, _, duplicate in store.add_many(batch))
 
 
 @cli.command(name="import")
@@ -202,18 +210,22 @@ def import_(path: Path, workers: int, db_path: str, no_seeds: bool) -> None:
     """Import a folder of .html/.txt files or a JSON-lines file of articles."""
     store = open_store(db_path, no_seeds)
     pages = list(import_items(path))
-    added = duplicates = skipped = 0
+    batch: list[tuple[Article, list[Sentence]]] = []
+    duplicates = skipped = 0
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool, click.progressbar(
-        pool.map(extract_or_none, pages, chunksize=16), length=len(pages),
+        pool.map(prepare, pages, chunksize=16), length=len(pages),
         label="Importing", file=sys.stderr,
     ) as bar:
-        for article in bar:
-            if article is None:
+        for prepared in bar:
+            if prepared is None:
                 skipped += 1
                 continue
-            duplicate = store.add(article, passages(article.text))[2]
-            duplicates += duplicate
-            added += not duplicate
+            batch.append(prepared)
+            if len(batch) == WRITE_BATCH:
+                duplicates += write(store, batch)
+                batch = []
+    duplicates += write(store, batch)
+    added = len(pages) - skipped - duplicates
     click.echo(f"{added} added, {duplicates} already stored, {skipped} without text")
 
 
