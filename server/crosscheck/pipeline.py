@@ -66,7 +66,7 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
     corroborated = conflicted = 0
     sources: set[str] = set()
     for result in analysis.claims:
-        matches = result.matches  # relate's order: conflicts, corroborations, related; best first
+        matches = sorted(result.matches, key=lambda m: -m.score)
         bearing = {source_key(m.passage) for m in matches if m.relation != "related"}
         claims.append({
             "text": result.claim.text, "start": result.claim.start, "end": result.claim.end,
