@@ -43,10 +43,12 @@ DROP_TAGS = ("figure", "figcaption", "h1", "button", "select", "dialog", "menu",
 DROP_CLASS = re.compile(r"caption|credit|(?:^|[-_ ])(?:byline|share|social)(?:$|[-_ ])", re.I)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+TEASER_CARDS = 3  # articles inside an article: a list of other stories
 LINK_SHARE = 0.8  # a short block this much link text is a teaser or a menu entry
 SHORT_BLOCK = 15  # words
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class ExtractError(ValueError):
@@ -106,8 +108,10 @@ PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis
 
 def parse(html: str) -> lxml.html.HtmlElement:
     # lxml refuses str input that declares an encoding; bytes in UTF-8 parse alike.
+    # Control characters would parse, then make lxml raise ValueError on any later edit.
     try:
-        return lxml.html.document_fromstring(html.encode("utf-8"), parser=PARSER)
+        return lxml.html.document_fromstring(
+            CONTROL.sub("", html).encode("utf-8"), parser=PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractError(f"could not parse the HTML: {exc}") from exc
 
@@ -116,6 +120,9 @@ def preclean(root: lxml.html.HtmlElement) -> None:
     """Drop what is never article text; keep embedded quotes (tweets) in reach of readability."""
     for el in list(root.iter(*DROP_TAGS)):
         drop(el)
+    for outer in root.xpath("//article[count(.//article) >= $n]", n=TEASER_CARDS):
+        for el in outer.xpath(".//article"):
+            drop(el)
     for el in list(root.iter()):
         if el.getparent() is None or el.tag in ("html", "body"):
             continue
@@ -193,7 +200,8 @@ def is_boilerplate(block: Block, title: str | None) -> bool:
     """A link-only short line (teaser, menu entry), a furniture line, or the title again."""
     text = block.text
     words = len(text.split())
-    if words <= SHORT_BLOCK and block.link_chars >= LINK_SHARE * len(text.replace(" ", "")):
+    link_only = block.link_chars >= LINK_SHARE * len(text.replace(" ", ""))
+    if words <= SHORT_BLOCK and link_only and not text.startswith(("http://", "https://")):
         return True
     if words <= 12 and (furniture.is_furniture(text) or furniture.is_teaser_heading(text)):
         return True
