@@ -1,10 +1,11 @@
 // Settings: the server address and access token, and a connection test.
 
-import { ApiError, health, settings } from "../lib/api.js";
+import { START_COMMAND, health, settings } from "../lib/api.js";
 import { saveSettings } from "../lib/browser.js";
 
 const form = document.getElementById("settings");
 const result = document.getElementById("result");
+const HINTS = { down: ` Start it with ${START_COMMAND}.`, refused: " Check the access token." };
 const LOCAL = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/;
 
 function entered() {
@@ -38,8 +39,7 @@ document.getElementById("test").addEventListener("click", async () => {
     const found = await health(config);
     report(`Connected: ${found.articles} articles, ${found.passages} passages stored.`, true);
   } catch (error) {
-    const extra = error instanceof ApiError && error.kind === "down" ? " Start it with make run." : "";
-    report(`${error.message}${extra}`, false);
+    report(`${error.message}${HINTS[error.kind] ?? ""}`, false);
   }
 });
 
