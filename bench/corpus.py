@@ -96,6 +96,8 @@ def build(size: str) -> Path:
         grow(Store(tmp), SIZES[size])
     checkpoint(tmp)
     tmp.rename(path)
+    for stale in OUT.glob(tmp.name + "-*"):
+        stale.unlink()
     return path
 
 

@@ -40,9 +40,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import corpus
 import httpx
 import numpy as np
-from corpus import CROSSCHECK, OUT, build, crc, real_pages, variant
+from corpus import CROSSCHECK, build, crc, real_pages, variant
 from rapidfuzz import process
 
 from crosscheck import pipeline
@@ -131,7 +132,7 @@ def new_articles(pages: list[Page], count: int) -> list[dict[str, Any]]:
 
 def measure_server(db: Path, queries: list[Page], repeat: int, adds: list[dict[str, Any]],
                    ) -> dict[str, Any]:
-    work = OUT / f"work-{db.name}"
+    work = corpus.OUT / f"work-{db.name}"
     shutil.copyfile(db, work)
     try:
         with server(work) as (url, proc, started), httpx.Client() as client:
@@ -147,7 +148,7 @@ def measure_server(db: Path, queries: list[Page], repeat: int, adds: list[dict[s
                 add_ms.append((time.perf_counter() - t) * 1000)
             rss = rss_mb(proc.pid)
     finally:
-        for f in OUT.glob(work.name + "*"):
+        for f in corpus.OUT.glob(work.name + "*"):
             f.unlink()
     return {
         "analysis_p50_ms": percentile(times, 50), "analysis_p95_ms": percentile(times, 95),
@@ -239,10 +240,10 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title} - BBC 
 
 def html_pages(count: int) -> Path:
     """`count` generated news pages (from BBC articles) in bench/out/html-<count>/."""
-    folder = OUT / f"html-{count}"
+    folder = corpus.OUT / f"html-{count}"
     if folder.exists():
         return folder
-    tmp = OUT / f"html-{count}.tmp"
+    tmp = corpus.OUT / f"html-{count}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     pages = [p for p in real_pages() if p.outlet == "BBC News"][:count]
@@ -259,15 +260,15 @@ def html_pages(count: int) -> Path:
 
 def measure_ingest(count: int) -> dict[str, Any]:
     folder = html_pages(count)
-    db = OUT / "ingest.db"
-    for f in OUT.glob("ingest.db*"):
+    db = corpus.OUT / "ingest.db"
+    for f in corpus.OUT.glob("ingest.db*"):
         f.unlink()
     t = time.perf_counter()
     subprocess.run([str(CROSSCHECK), "import", str(folder), "--db", str(db), "--no-seeds",
                     "--workers", str(CORES)], check=True, capture_output=True)
     elapsed = time.perf_counter() - t
     stored = Store(db).stats()["articles"]
-    for f in OUT.glob("ingest.db*"):
+    for f in corpus.OUT.glob("ingest.db*"):
         f.unlink()
     return {"ingest_pages": count, "ingest_stored": stored, "ingest_pages_per_s": count / elapsed,
             "ingest_pages_per_s_per_core": count / elapsed / CORES}
@@ -330,7 +331,10 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="tiny run: seed store, few pages")
     parser.add_argument("--profile", metavar="SIZE", help="profile one analysis instead")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--out", type=Path, default=corpus.OUT,
+                        help="folder for built stores and pages (default: bench/out)")
     args = parser.parse_args()
+    corpus.OUT = args.out
     if args.smoke:
         args.sizes, args.articles, args.repeat, args.naive, args.adds, args.pages = (
             "seed", 2, 1, 1, 2, 10)

@@ -231,10 +231,12 @@ class Store:
     def term_frequencies(self, words: Sequence[str]) -> dict[str, tuple[str, int]]:
         """For each word, its index term and how many stored passages hold that term
         (words that are no term, or in no passage, are left out)."""
-        rows = self._tokenize(words).execute(
+        db = self._tokenize(words)
+        rows = db.execute(
             "select s.doc, s.term, t.df from temp.scratch_terms s "
             "join terms t on t.term = s.term where t.df > 0"
         ).fetchall()
+        db.conn.commit()  # ends the transaction sqlite3 opened for the scratch insert
         return {words[i]: (term, df) for i, term, df in rows}
 
     def search_many(

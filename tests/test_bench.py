@@ -1,0 +1,27 @@
+"""The benchmarks still run: `bench/perf.py --smoke` on the seed store (figures are not
+asserted, only that each was measured on real parts)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_perf_smoke(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "perf.py"), "--smoke", "--json",
+         "--out", str(tmp_path)],
+        check=True, capture_output=True, text=True, timeout=300,
+    ).stdout
+    result = json.loads(out)
+    [seed] = result["sizes"]
+    assert seed["size"] == "seed" and seed["passages"] > 100
+    assert 0 < seed["analysis_p50_ms"] <= seed["analysis_p95_ms"]
+    assert seed["naive_p50_ms"] > 0 and 0 <= seed["agreement"] <= 1
+    assert seed["add_p50_ms"] > 0 and seed["server_rss_mb"] > 20 and seed["cold_start_s"] > 0
+    assert result["ingest_stored"] == result["ingest_pages"] == 10
+    assert result["ingest_pages_per_s"] > 0
