@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -166,15 +167,16 @@ def dates(text: str) -> list[Date]:
 
 def quantities(text: str) -> list[Quantity]:
     """Every amount stated in `text` that is not part of a date."""
-    taken = [(d.start, d.end) for d in dates(text)]
+    found = dates(text)
+    starts = [d.start for d in found]
     out: list[Quantity] = []
     for m in NUMBER.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < found[i].end or out and m.start() < out[-1].end:
             continue
         q = quantity(text, m)
         if q is not None:
             out.append(q)
-            taken.append((q.start, q.end))
     return out
 
 
