@@ -24,6 +24,7 @@ import copy
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import lxml.etree
 import lxml.html
@@ -38,9 +39,16 @@ BLOCK_TAGS = {
     "footer", "aside", "dd", "dt", "dl", "main", "address", "hr", "nav", "form",
 }
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title", "svg"}
-DROP_TAGS = ("figure", "figcaption", "h1", "button", "select", "dialog", "menu", "script",
-             "style", "noscript", "template", "svg", "iframe")
+DROP_TAGS = ("head", "nav", "footer", "figure", "figcaption", "h1", "button", "select", "dialog",
+             "menu", "script", "style", "noscript", "template", "svg", "iframe")
 DROP_CLASS = re.compile(r"caption|credit|(?:^|[-_ ])(?:byline|share|social)(?:$|[-_ ])", re.I)
+# Elements that may be hidden or named as captions, credits, bylines or share bars: a
+# coarse XPath pre-selection (fast, in C) that DROP_CLASS and is_hidden then decide on.
+DROP_CANDIDATES = lxml.etree.XPath(
+    "//*[@hidden or @aria-hidden or contains(@style, 'none') or contains(@style, 'hidden') or "
+    + " or ".join(f"contains(translate(concat(@class, ' ', @id), 'ABCDEHILNOPRSTY', "
+                  f"'abcdehilnoprsty'), '{word}')"
+                  for word in ("caption", "credit", "byline", "share", "social")) + "]")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 TEASER_CARDS = 3  # articles inside an article: a list of other stories
@@ -123,13 +131,12 @@ def preclean(root: lxml.html.HtmlElement) -> None:
     for outer in root.xpath("//article[count(.//article) >= $n]", n=TEASER_CARDS):
         for el in outer.xpath(".//article"):
             drop(el)
-    for el in list(root.iter()):
-        if el.getparent() is None or el.tag in ("html", "body"):
-            continue
-        if el.tag == "blockquote":
-            el.attrib.pop("class", None)
-            el.attrib.pop("id", None)
-        elif is_hidden(el) or DROP_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
+    for el in root.iter("blockquote"):
+        el.attrib.pop("class", None)
+        el.attrib.pop("id", None)
+    for el in DROP_CANDIDATES(root):
+        if el.tag not in ("html", "body") and (is_hidden(el) or DROP_CLASS.search(
+                f"{el.get('class', '')} {el.get('id', '')}")):
             drop(el)
 
 
@@ -159,7 +166,7 @@ class Block:
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
 
-    @property
+    @cached_property
     def text(self) -> str:
         return normalize_space("".join(self.parts)).replace("\n\n", " ")
 
