@@ -26,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO.parent / "shared" / "bench" / "extraction"
 CROSSCHECK = Path(sys.executable).parent / "crosscheck"
+METADATA = ("title", "author", "published", "outlet", "url")
 
 
 def pages() -> list[Path]:
@@ -36,8 +37,8 @@ def page_id(file: str) -> str:
     return Path(file).name.split(".")[0]
 
 
-def run_cli(files: list[Path]) -> tuple[dict[str, str], float]:
-    """Predictions {id: text} from `crosscheck extract --json`, and its wall time."""
+def run_cli(files: list[Path]) -> tuple[list[dict[str, str]], float]:
+    """The JSON records `crosscheck extract --json` prints for the pages, and its wall time."""
     with tempfile.TemporaryDirectory() as tmp:
         htmls = [Path(tmp) / f"{page_id(f.name)}.html" for f in files]
         for src, dst in zip(files, htmls, strict=True):
@@ -46,8 +47,7 @@ def run_cli(files: list[Path]) -> tuple[dict[str, str], float]:
         out = subprocess.run([str(CROSSCHECK), "extract", "--json", *map(str, htmls)],
                              check=True, capture_output=True, text=True).stdout
         elapsed = time.perf_counter() - start
-    records = [json.loads(line) for line in out.splitlines() if line.strip()]
-    return {page_id(r["file"]): r["text"] for r in records}, elapsed
+    return [json.loads(line) for line in out.splitlines() if line.strip()], elapsed
 
 
 def time_in_process(files: list[Path]) -> float:
@@ -77,7 +77,8 @@ def score(pred: dict[str, str]) -> dict[str, float]:
 
 def measure(save: Path | None = None) -> dict[str, float]:
     files = pages()
-    pred, cli_seconds = run_cli(files)
+    records, cli_seconds = run_cli(files)
+    pred = {page_id(r["file"]): r["text"] for r in records}
     if save:
         save.write_text(json.dumps(pred, ensure_ascii=False))
     result = score(pred)
@@ -89,6 +90,7 @@ def measure(save: Path | None = None) -> dict[str, float]:
         "pages_per_second": len(files) / seconds,
         "ms_per_page": 1000 * seconds / len(files),
         "cli_pages_per_second": len(files) / cli_seconds,
+        "metadata_found": {key: sum(1 for r in records if r.get(key)) for key in METADATA},
     }
 
 
@@ -107,6 +109,8 @@ def main() -> None:
     print(f"speed      {m['pages_per_second']:.1f} pages/s in process "
           f"({m['ms_per_page']:.1f} ms/page), {m['cli_pages_per_second']:.1f} pages/s "
           "through the CLI (one core)")
+    found = ", ".join(f"{key} {n}" for key, n in m["metadata_found"].items())
+    print(f"metadata   pages with: {found} (of {m['pages']})")
 
 
 if __name__ == "__main__":
