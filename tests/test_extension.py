@@ -142,6 +142,7 @@ def test_conflict_24_vs_25_years_comes_first(browser: BrowserContext, site: str,
     expect(first.locator(".claim-text mark.differs")).to_have_text("25 years")
     assert "/api/articles/" in (conflict.locator("a").get_attribute("href") or "")
     panel.shot("conflict")
+    panel.shot("conflict-viewport", page)
     page.emulate_media(color_scheme="dark")
     panel.shot("conflict-dark")
 

@@ -62,7 +62,7 @@ export function ordered(claims) {
 
 // --- marking words in a passage -------------------------------------------
 
-// [{text, mark: null | "match" | "differs"}]: the differing values, then words shared with the claim.
+// [{text, mark: null | "shared" | "differs"}]: the differing values, then words shared with the claim.
 export function markPassage(passage, claim, differences = []) {
   const values = differences.map((d) => d.passage).filter(Boolean);
   const words = new Set(wordsOf(claim));
@@ -85,7 +85,7 @@ function splitOn(text, values) {
 
 function markWords(text, words) {
   return text.split(/([\p{L}\p{N}]+)/u).filter(Boolean).map((part) => ({
-    text: part, mark: words.has(part.toLowerCase()) ? "match" : null,
+    text: part, mark: words.has(part.toLowerCase()) ? "shared" : null,
   }));
 }
 
