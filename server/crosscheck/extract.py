@@ -5,10 +5,12 @@ HTML, in order:
    charset-normalizer's guess.
 2. `metadata.read`: title, author, date, outlet, URL, language, from the
    untouched tree.
-3. `preclean`: drop what is never article text (hidden elements, figures and
-   their captions, the page's `<h1>` title, buttons) and un-class embedded
-   quotes (tweets) so readability keeps them.
-4. readability-lxml picks the main content.
+3. `preclean`: drop what is never article text (head, nav, footer, hidden
+   elements, figures and captions, the page's `<h1>` title, buttons, share
+   bars, bylines, a list of teaser `<article>`s inside the article) and
+   un-class embedded quotes (tweets) so readability keeps them.
+4. readability-lxml picks the main content (`Readable`: without its own
+   cleaning pass, which `preclean` replaces).
 5. `html_blocks` turns it into paragraphs (block elements break, inline
    elements never split words) and `is_boilerplate` drops link-only teaser
    lines, furniture lines and the title repeated.
@@ -197,10 +199,6 @@ def html_blocks(root: lxml.html.HtmlElement) -> list[Block]:
 
     walk(root, False)
     return [b for b in blocks if b.text]
-
-
-def html_to_text(root: lxml.html.HtmlElement) -> str:
-    return "\n\n".join(b.text for b in html_blocks(root))
 
 
 def is_boilerplate(block: Block, title: str | None) -> bool:
