@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 
+import lxml.html
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crosscheck.extract import ExtractError, decode_html, extract, extract_html, extract_text
+from crosscheck.extract import (
+    ExtractError,
+    decode_html,
+    extract,
+    extract_html,
+    extract_text,
+    html_blocks,
+)
 from crosscheck.furniture import article_lines
 from crosscheck.types import Page
 
@@ -30,6 +38,20 @@ def test_block_elements_break_paragraphs_and_inline_elements_do_not_split_words(
     assert "The damwall is 40 m high, engineers said on Friday after the survey." in paragraphs
     assert "Second block with enough words to count as a paragraph of the article." in paragraphs
     assert "Item one of the list, a full sentence of the article." in paragraphs
+
+
+WORDS = st.lists(st.text("abcdefghij", min_size=1, max_size=8), min_size=1, max_size=30)
+
+
+@given(WORDS, st.lists(st.sampled_from(["p", "div", "li", "h2", "td", "br", "b", "a", "span",
+                                        "em", "sup"]), min_size=30, max_size=30))
+def test_words_are_never_glued_nor_split(words: list[str], tags: list[str]) -> None:
+    """Each word in its own element: block tags (and <br>) separate, inline ones keep words."""
+    html = "".join(f"<{t}>{w}</{t}>" if t not in ("br", "b", "a", "span", "em", "sup")
+                   else f"<br>{w} " if t == "br" else f"<{t}>{w[:1]}</{t}>{w[1:]} "
+                   for w, t in zip(words, tags, strict=False))
+    text = " ".join(b.text for b in html_blocks(lxml.html.fromstring(f"<div>{html}</div>")))
+    assert text.split() == words
 
 
 def test_line_breaks_separate_lines_never_glue_them() -> None:

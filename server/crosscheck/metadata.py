@@ -95,7 +95,7 @@ def json_ld(root: lxml.html.HtmlElement) -> dict[str, Any]:
     for script in root.xpath('//script[@type="application/ld+json"]/text()'):
         try:
             data = json.loads(script, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         for item in ld_items(data):
             kind = item.get("@type")
