@@ -45,3 +45,4 @@ browser.onMessage(async ({ job, tabId }) => {
   return { done: true };
 });
 browser.onTabRemoved((tabId) => browser.forgetTab(tabId));
+browser.onTabLoading((tabId) => browser.forgetTab(tabId)); // the answer was for the previous page

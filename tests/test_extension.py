@@ -187,6 +187,24 @@ def test_clicking_a_claim_highlights_it_in_the_page(browser: BrowserContext, sit
                                  "[0].toString().includes('diplomatic isolation')")
 
 
+def test_keyboard_alone_checks_and_highlights(browser: BrowserContext, site: str,
+                                              server: LiveServer) -> None:
+    panel = Panel(browser, f"{site}/caliber.html", server.url)
+    page = panel.page
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.textContent,"
+                            " getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused == ["Check this page", "solid"]
+    page.keyboard.press("Enter")
+    claim = page.locator(".claim-text", has_text=FIRST_CLAIM)
+    claim.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#located")).to_have_text("Highlighted in the page.")
+    panel.news.reload()
+    expect(page.locator(".intro")).to_be_visible()  # the answer was for the page before
+    expect(page.locator(".claim")).to_have_count(0)
+
+
 def test_add_this_page_then_already_stored(browser: BrowserContext, site: str,
                                            server: LiveServer) -> None:
     panel = Panel(browser, f"{site}/bakery.html", server.url)
@@ -258,7 +276,7 @@ def test_nothing_matched_with_an_empty_store(browser: BrowserContext, site: str,
         panel = Panel(browser, f"{site}/caliber.html", empty.url)
         panel.check()
         expect(panel.page.locator(".nothing")).to_contain_text("Nothing matched")
-        expect(panel.page.locator("details.lonely summary")).to_be_visible()
+        expect(panel.page.locator(".claim.unmatched").first).to_be_visible()  # nothing to fold
         panel.shot("nothing-matched")
     finally:
         empty.stop()

@@ -49,6 +49,13 @@ export function onTabRemoved(listener) {
   ext.tabs.onRemoved.addListener(listener);
 }
 
+// A tab starts loading a new page (needs no "tabs" permission: only the status is read).
+export function onTabLoading(listener) {
+  ext.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === "loading") listener(tabId);
+  });
+}
+
 // Must run inside the click handler: both browsers only open a panel on a user gesture.
 export function onToolbarClick(listener) {
   ext.action.onClicked.addListener((tab) => {

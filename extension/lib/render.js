@@ -120,7 +120,7 @@ function renderClaims(shown, answer, filter) {
   const rest = shown.filter((item) => !lonely.includes(item));
   return h("div", {},
     rest.length ? list(rest) : null,
-    lonely.length ? h("details", { class: "more lonely" },
+    lonely.length ? h("details", { class: "more lonely", open: !rest.length },
       h("summary", {}, `${lonely.length} claim${lonely.length === 1 ? "" : "s"} no stored source mentions`),
       list(lonely)) : null,
   );
