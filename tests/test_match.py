@@ -75,3 +75,21 @@ def test_unrelated_passages_are_left_out_and_conflicts_come_first() -> None:
     ])
     assert [(m.relation, m.passage.id) for m in found] == [("conflicts", 3), ("corroborates", 2)]
     assert all(0 <= m.score <= 1 for m in found)
+
+
+def test_same_wording_about_other_things_is_not_the_same_fact() -> None:
+    [(relation, _)] = judge("Three Afghan soldiers went missing from the base, officials said.",
+                            "Two Afghan policemen went missing from the base, officials said.")
+    assert relation == "related"
+
+
+def test_ages_and_durations_are_different_things() -> None:
+    assert judge("The 19-year-old driver had waited two years for the licence.",
+                 "The 19-year-old driver had waited three years for the licence.") == [
+        ("conflicts", [("number", "two years", "three years")])]
+
+
+def test_negations_on_both_sides_are_not_read_word_by_word() -> None:
+    assert judge("She said she would never be happy in the new town.",
+                 "She said she could not ever see herself being happy in the new town.") == [
+        ("corroborates", [])]

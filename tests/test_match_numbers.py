@@ -39,6 +39,8 @@ def test_amounts_with_qualifiers_scales_and_units() -> None:
     assert one("24-25 years")[1:3] == (24, 25)
     assert one("$2.5 billion")[0::3] == (2.5e9, ["$"])
     assert one("90% of trade")[3] == ["percent"]
+    assert one("for $2.5B.")[0::3] == (2.5e9, ["$"])
+    assert one("a 19-year-old student")[0::3] == (19, ["year old"])
 
 
 def test_years_and_dates_are_not_amounts() -> None:

@@ -159,11 +159,13 @@ def compatible(a: Quantity, b: Quantity) -> bool:
     return a.low <= b.high + slack and b.low <= a.high + slack
 
 
-def number_differences(a: Profile, b: Profile) -> list[Difference]:
-    """Amounts of the same thing whose ranges cannot both be true."""
+def number_differences(a: Profile, b: Profile, nearby: bool = False) -> list[Difference]:
+    """Amounts of the same thing whose ranges cannot both be true (with `nearby`, only
+    amounts whose neighbouring words overlap too)."""
     out = []
     for q in a.quantities:
-        same = [p for p in b.quantities if q.unit & p.unit]
+        same = [p for p in b.quantities
+                if q.counts_same_thing_as(p) and (not nearby or q.context & p.context)]
         if same and not any(compatible(q, p) for p in same):
             out.append(Difference("number", q.text, same[0].text))
     return out
@@ -176,9 +178,18 @@ def shares_wording(a: Profile, b: Profile) -> bool:
     return any(sum(w in said for w in phrase) >= 2 for phrase in a.phrases & b.phrases)
 
 
+def counts_other_things(a: Profile, b: Profile) -> bool:
+    """Both count something, but never the same thing ("three million shells" / "11,000
+    containers"): however alike the wording, not the same fact."""
+    mine, theirs = [q for q in a.quantities if q.unit], [p for p in b.quantities if p.unit]
+    return bool(mine and theirs) and not any(q.counts_same_thing_as(p)
+                                             for q in mine for p in theirs)
+
+
 def amounts_agree(a: Profile, b: Profile) -> bool:
     """Both state a compatible amount of the same thing ("24 years" and "24 years ago")."""
-    return any(q.unit & p.unit and compatible(q, p) for q in a.quantities for p in b.quantities)
+    return any(q.counts_same_thing_as(p) and compatible(q, p) and q.context & p.context
+               for q in a.quantities for p in b.quantities)
 
 
 def date_differences(a: Profile, b: Profile) -> list[Difference]:
@@ -200,10 +211,12 @@ def fields(d: Date) -> tuple[bool, bool, bool]:
 def negation_differences(a: Profile, b: Profile) -> list[Difference]:
     """A word one side negates and the other states plainly."""
     a_neg, b_neg = dict(a.negations), dict(b.negations)
+    if a_neg and b_neg:  # both negate something: polarity cannot be read off word by word
+        return []
     out = [Difference("negation", stated(a, s), written) for s, written in b_neg.items()
-           if s not in a_neg and s in a.stems]
+           if s in a.stems]
     out += [Difference("negation", written, stated(b, s)) for s, written in a_neg.items()
-            if s not in b_neg and s in b.stems]
+            if s in b.stems]
     return out
 
 
@@ -222,17 +235,24 @@ def shared_context(a: Profile, b: Profile) -> int:
 
 def judge(claim: Profile, passage: Profile, s: float) -> Judged | None:
     """The relation of a passage with score `s` to the claim, and the differing values."""
-    numbers = number_differences(claim, passage)
-    same_thing = shared_context(claim, passage) >= SAME_THING_WORDS
-    if (s >= CORROBORATE_AT or shares_wording(claim, passage)
-            or same_thing and amounts_agree(claim, passage)):
-        diffs = numbers + date_differences(claim, passage) + negation_differences(claim, passage)
+    if same_fact(claim, passage, s):
+        diffs = (number_differences(claim, passage) + date_differences(claim, passage)
+                 + negation_differences(claim, passage))
         return ("conflicts" if diffs else "corroborates"), s, tuple(diffs)
-    if numbers and same_thing:
-        return "conflicts", s, tuple(numbers)
+    if shared_context(claim, passage) >= SAME_THING_WORDS and (
+            nearby := number_differences(claim, passage, nearby=True)):
+        return "conflicts", s, tuple(nearby)
     if SCORER(claim.norm, passage.norm, score_cutoff=RELATED_AT):
         return "related", s, ()
     return None
+
+
+def same_fact(claim: Profile, passage: Profile, s: float) -> bool:
+    if counts_other_things(claim, passage):
+        return False
+    return bool(s >= CORROBORATE_AT or shares_wording(claim, passage)
+                or shared_context(claim, passage) >= SAME_THING_WORDS
+                and amounts_agree(claim, passage))
 
 
 def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[Match]:

@@ -25,7 +25,7 @@ from text_to_num import text2num
 
 INF = math.inf
 SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-          "bn": 1e9, "m": 1e6, "k": 1e3}
+          "tn": 1e12, "bn": 1e9, "b": 1e9, "m": 1e6, "k": 1e3}
 ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
         "fifteen sixteen seventeen eighteen nineteen").split()
 TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -41,7 +41,7 @@ VAGUE = {  # plural number words: an open interval
 }
 NUMBER = re.compile(
     rf"(?P<digits>(?<![\w.,])(?:{DIGITS}))(?:\s*(?P<scale>hundred|thousand|million|billion|trillion)"
-    rf"\b|(?P<suffix>bn|m|k)\b)?"
+    rf"\b|(?P<suffix>tn|bn|b|m|k)\b)?"
     rf"|\b(?P<vague>{'|'.join(sorted(VAGUE, key=len, reverse=True))})\b"
     rf"|\b(?P<words>{WORDS})\b",
     re.IGNORECASE,
@@ -60,6 +60,9 @@ QUALIFIER = re.compile(
     re.IGNORECASE,
 )
 CURRENCIES = "$£€¥"
+CONTEXT_WORDS = 6
+WORDS_AROUND = re.compile(r"[A-Za-z][A-Za-z'’]+")
+AGE = re.compile(r"\s*-?\s*old\b", re.IGNORECASE)
 RANGE = re.compile(rf"\s*(?:-|to)\s*({DIGITS})\b")
 PLUS = re.compile(r"(?:\+|-?\s*plus\b)")
 PERCENT = re.compile(r"\s*(?:%|per\s*cent\b|percent\b)", re.IGNORECASE)
@@ -110,8 +113,17 @@ class Quantity:
     low: float
     high: float
     unit: frozenset[str]  # stems of the counted words; empty when nothing is counted
+    head: str  # the last of them: "shell" in "three million artillery shells"
+    context: frozenset[str]  # stems of the content words around it
     start: int
     end: int
+
+    def counts_same_thing_as(self, other: Quantity) -> bool:
+        """"3 million artillery shells" and "millions of shells", not "3 Afghan soldiers" and
+        "two Afghan policemen"."""
+        if not self.unit or not other.unit:
+            return False
+        return self.head == other.head or self.unit <= other.unit or other.unit <= self.unit
 
 
 @dataclass(frozen=True)
@@ -197,19 +209,31 @@ def quantity(text: str, m: re.Match[str]) -> Quantity | None:
     if qual:
         f_low, f_high = BOUNDS[re.sub(r"\s+", " ", qual.group().strip().lower())]
         low, high, start = value * f_low, value * f_high if f_high != 1.0 else high, qual.start()
-    unit, end = counted(text, end, vague is not None)
-    if not unit and start and text[start - 1] in CURRENCIES:
-        unit, start = frozenset({text[start - 1]}), start - 1
-    return Quantity(text[start:end], value, low, high, unit, start, end)
+    words, end = counted(text, end, vague is not None)
+    if not words and start and text[start - 1] in CURRENCIES:
+        words, start = [text[start - 1]], start - 1
+    unit = frozenset(words)
+    return Quantity(text[start:end], value, low, high, unit, words[-1] if words else "",
+                    context(text, start, end) - unit, start, end)
 
 
-def counted(text: str, end: int, vague: bool) -> tuple[frozenset[str], int]:
+def context(text: str, start: int, end: int) -> frozenset[str]:
+    """Stems of the content words among the CONTEXT_WORDS words either side of a span."""
+    before = WORDS_AROUND.findall(text, max(0, start - 12 * CONTEXT_WORDS), start)
+    after = WORDS_AROUND.findall(text, end, end + 12 * CONTEXT_WORDS)
+    near = before[-CONTEXT_WORDS:] + after[:CONTEXT_WORDS]
+    return frozenset(stem(w) for w in near if w.lower() not in STOPWORDS)
+
+
+def counted(text: str, end: int, vague: bool) -> tuple[list[str], int]:
     """Stems of the one or two words after a number naming what it counts."""
     if pct := PERCENT.match(text, end):
-        return frozenset({"percent"}), pct.end()
+        return ["percent"], pct.end()
     m = UNIT.match(text, end)
     if not m or (not vague and m.group().lstrip(" -").lower().startswith("of ")):
-        return frozenset(), end
+        return [], end
+    if age := AGE.match(text, m.end(1)):
+        return [stem(m[1]) + " old"], age.end()
     words: list[str] = []
     for i in (1, 2):
         word = m[i]
@@ -217,7 +241,7 @@ def counted(text: str, end: int, vague: bool) -> tuple[frozenset[str], int]:
             break
         words.append(stem(word))
         end = m.end(i)
-    return frozenset(words), end
+    return words, end
 
 
 def negated(text: str) -> Iterator[tuple[str, str]]:
