@@ -56,3 +56,23 @@ def test_no_false_conflicts_and_sources_are_outlets(report: dict[str, Any]) -> N
     assert all(not c["text"].endswith("?") for c in report["claims"])
     assert claim(report, "first time in 25 years")["sources"] == 2
     assert report["summary"]["sources"] == 3
+
+
+def test_copies_are_not_independent_sources(tmp_path: Path) -> None:
+    store = Store(tmp_path / "copies.db")
+    pipeline.ensure_seeded(store)
+    caliber = next(SEEDS.glob("001_*.txt")).read_text("utf-8")
+    mirrored = pipeline.add(store, Page(
+        text=caliber + "\nThis analysis first appeared on Caliber.az and is republished here.",
+        url="https://mirror.example/caliber", outlet="Mirror"))
+    wire = ("This was something inconceivable not only 24 years ago – the last time Putin "
+            "visited the DPRK – but even as recently as September 2017, when the Russian UN "
+            "representative rejected Pyongyang’s claim to nuclear-weapon status.")
+    pipeline.add(store, Page(text="Markets were calm in Asia on Thursday after the summit. " + wire,
+                             url="https://wire.example/story", outlet="Wire Copy"))
+    report = pipeline.analysis_json(pipeline.analyze(store, Page(text=caliber, url="seed:x")))
+    found = claim(report, "for the first time in 25 years")
+    outlets = {m["passage"]["outlet"] for m in found["matches"] if m["relation"] == "conflicts"}
+    assert not mirrored.duplicate and "Mirror" not in outlets
+    assert {"Kyiv Post", "Wire Copy"} <= outlets
+    assert found["sources"] == 2

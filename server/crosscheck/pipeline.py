@@ -5,6 +5,7 @@ page -> extract -> claims -> candidates -> match -> Analysis
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,10 +13,10 @@ from urllib.parse import urlsplit
 from . import candidates as candidates_stage
 from .claims import extract_claims, passages
 from .extract import extract
-from .match import relate
+from .match import normalize, relate
 from .seeds import seed_pages
 from .store import Store
-from .types import Analysis, Article, ClaimResult, Page, to_json
+from .types import Analysis, Article, ClaimResult, Match, Page, to_json
 
 MAX_CLAIMS = 200
 COPY_SHARE = 0.5  # an article holding half of our claims word for word is a copy of this page
@@ -67,7 +68,7 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
     sources: set[str] = set()
     for result in analysis.claims:
         matches = sorted(result.matches, key=lambda m: -m.score)
-        bearing = {source_key(m.passage) for m in matches if m.relation != "related"}
+        bearing = independent_sources(matches)
         claims.append({
             "text": result.claim.text, "start": result.claim.start, "end": result.claim.end,
             "matches": [to_json(m) for m in matches], "sources": len(bearing),
@@ -88,6 +89,16 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
             "conflicted": conflicted, "sources": len(sources),
         },
     }
+
+
+def independent_sources(matches: Iterable[Match]) -> set[str]:
+    """The sources that corroborate or contradict a claim: outlets, not passages, and a
+    sentence carried word for word by a second outlet (a wire copy) counts for the first."""
+    first: dict[str, str] = {}
+    for m in matches:
+        if m.relation != "related":
+            first.setdefault(normalize(m.passage.text), source_key(m.passage))
+    return set(first.values())
 
 
 def source_key(passage: Any) -> str:
