@@ -4,7 +4,7 @@
 
 import { START_COMMAND, articleLink } from "./api.js";
 
-export const FILTERS = [
+const FILTERS = [
   ["all", "All"],
   ["conflicts", "Conflicts"],
   ["corroborated", "Corroborated"],
@@ -13,7 +13,8 @@ export const FILTERS = [
 const SHOWN_MATCHES = 2;
 const BADGES = { conflicts: "Conflicts", corroborates: "Corroborates", related: "Related" };
 const STOPWORDS = new Set(
-  "a an and are as at be been but by for from had has have he her his in is it its of on or she than that the their they this to was were which who will with".split(" "),
+  ("a an and are as at be been but by for from had has have he her his in is it its of on or " +
+   "she than that the their they this to was were which who will with").split(" "),
 );
 
 // h("p", {class: "x"}, "text", node) -> <p class="x">text<node></p>
@@ -28,11 +29,21 @@ function h(tag, attributes = {}, ...children) {
 
 // --- what a claim is --------------------------------------------------------
 
-export function relations(claim) {
+const KINDS = ["conflicts", "corroborated", "related", "unmatched"];
+const RELATION_ORDER = ["conflicts", "corroborates", "related"];
+
+function relations(claim) {
   return new Set(claim.matches.map((m) => m.relation));
 }
 
-export function inFilter(claim, filter) {
+// What the claim's best match says: its card's colour and its place in the list.
+function kindOf(claim) {
+  const found = relations(claim);
+  return found.has("conflicts") ? "conflicts" : found.has("corroborates") ? "corroborated"
+    : found.size ? "related" : "unmatched";
+}
+
+function inFilter(claim, filter) {
   const found = relations(claim);
   if (filter === "conflicts") return found.has("conflicts");
   if (filter === "corroborated") return found.has("corroborates");
@@ -40,21 +51,15 @@ export function inFilter(claim, filter) {
   return true;
 }
 
-function rank(claim) {
-  const found = relations(claim);
-  return found.has("conflicts") ? 0 : found.has("corroborates") ? 1 : found.size ? 2 : 3;
-}
-
-const RELATION_ORDER = ["conflicts", "corroborates", "related"];
-
 // A claim's matches: conflicts, then corroborations, then related; best score first within each.
-export function byRelation(matches) {
+function byRelation(matches) {
   const order = (m) => RELATION_ORDER.indexOf(m.relation);
   return [...matches].sort((a, b) => order(a) - order(b) || b.score - a.score);
 }
 
 // Conflicts first, then corroborated, related, unmatched; page order within each.
-export function ordered(claims) {
+function ordered(claims) {
+  const rank = (claim) => KINDS.indexOf(kindOf(claim));
   return claims
     .map((claim, index) => ({ claim, index }))
     .sort((a, b) => rank(a.claim) - rank(b.claim) || a.index - b.index);
@@ -63,7 +68,7 @@ export function ordered(claims) {
 // --- marking words in a passage -------------------------------------------
 
 // [{text, mark: null | "shared" | "differs"}]: the differing values, then words shared with the claim.
-export function markPassage(passage, claim, differences = []) {
+function markPassage(passage, claim, differences = []) {
   const values = differences.map((d) => d.passage).filter(Boolean);
   const words = new Set(wordsOf(claim));
   return splitOn(passage, values).flatMap((part) =>
@@ -96,7 +101,7 @@ function marked(parts) {
 
 // --- the answer -------------------------------------------------------------
 
-export function renderAnswer(answer, view) {
+function renderAnswer(answer, view) {
   const { summary, claims } = answer;
   if (!claims.length) {
     return h("p", { class: "message" }, "No article text with checkable claims found on this page.");
@@ -149,13 +154,10 @@ function renderFilters(claims, current) {
 }
 
 function renderClaim(claim, index, answer) {
-  const found = relations(claim);
-  const kind = found.has("conflicts") ? "conflicts" : found.has("corroborates") ? "corroborated"
-    : found.size ? "related" : "unmatched";
   const items = byRelation(claim.matches).map((m) => renderMatch(m, claim, answer.server));
   const differing = claim.matches.flatMap((m) => m.differences.map((d) => d.claim)).filter(Boolean);
   const more = items.length - SHOWN_MATCHES;
-  return h("li", { class: `claim ${kind}` },
+  return h("li", { class: `claim ${kindOf(claim)}` },
     h("button", { type: "button", class: "claim-text", "data-claim": String(index),
       title: "Show this sentence in the page" }, marked(splitOn(claim.text, differing))),
     items.length ? null : h("p", { class: "none" }, "No other source mentions this."),
@@ -194,16 +196,21 @@ function renderDifferences(differences) {
 
 // --- states around the answer ---------------------------------------------
 
-export function renderStatus(state) {
+function renderStatus(state) {
   if (state.busy) return renderBusy(state.busy);
   if (state.error) return renderError(state.error);
   if (state.notice) return renderNotice(state.notice);
   return null;
 }
 
+const BUSY = {
+  check: "Checking this page against your sources…",
+  add: "Adding this page to your sources…",
+};
+
 function renderBusy(job) {
-  const text = job === "add" ? "Adding this page to your sources…" : "Checking this page against your sources…";
-  return h("div", { class: "status busy" }, h("progress", { "aria-label": text }), h("p", {}, text));
+  return h("div", { class: "status busy" },
+    h("progress", { "aria-label": BUSY[job] }), h("p", {}, BUSY[job]));
 }
 
 function renderNotice(added) {
@@ -212,23 +219,26 @@ function renderNotice(added) {
   return h("div", { class: "status notice" }, h("p", {}, text));
 }
 
+// error.kind -> [title (else the message itself), what to do]; the kinds come from lib/api.js
+// and background.js.
+const ERRORS = {
+  down: [null, () => ["Start it from the Crosscheck folder with ", h("code", {}, START_COMMAND),
+    ", then try again. The address is set in Settings."]],
+  refused: ["The server refused the request.", () => ["Check the access token in Settings."]],
+  empty: ["No article text found on this page.", null],
+  unreadable: [null, () => ["Click the Crosscheck toolbar button on the page to let it read it."]],
+};
+
 function renderError(error) {
-  const box = (title, ...more) => h("div", { class: `status error ${error.kind}`, role: "alert" },
-    h("p", { class: "title" }, title), ...more);
-  if (error.kind === "down") {
-    return box(error.message, h("p", {}, "Start it from the Crosscheck folder with ",
-      h("code", {}, START_COMMAND), ", then try again. The address is set in Settings."));
-  }
-  if (error.kind === "empty") return box("No article text found on this page.", h("p", { class: "detail" }, `Server: ${error.message}`));
-  if (error.kind === "refused") {
-    return box("The server refused the request.", h("p", { class: "detail" }, `Server: ${error.message}`),
-      h("p", {}, "Check the access token in Settings."));
-  }
-  if (error.kind === "unreadable") return box(error.message, h("p", {}, "Click the Crosscheck toolbar button on the page to let it read the page."));
-  return box("The server could not check this page.", h("p", { class: "detail" }, `Server: ${error.message}`));
+  const [title, advice] = ERRORS[error.kind] ?? ["The server answered with an error.", null];
+  return h("div", { class: `status error ${error.kind}`, role: "alert" },
+    h("p", { class: "title" }, title ?? error.message),
+    title ? h("p", { class: "detail" }, `Server: ${error.message}`) : null,
+    advice ? h("p", {}, advice()) : null,
+  );
 }
 
-export function renderIntro() {
+function renderIntro() {
   return h("p", { class: "message intro" },
     "Check the claims of the article in this tab against the sources stored on your machine.");
 }
