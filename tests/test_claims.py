@@ -64,3 +64,12 @@ def test_spans_always_point_into_the_text(text: str) -> None:
         assert s.text.strip() == s.text and s.text
     for s in extract_claims(text) + passages(text):
         assert text[s.start:s.end] == s.text
+
+
+def test_reported_actions_and_number_words_are_checkable() -> None:
+    text = ("the defense minister has also hinted that joint exercises are planned. "
+            "three generations of rulers have hoarded arsenals beyond reason. "
+            "it was a long and tiring day for everyone involved.")
+    assert [c.text for c in extract_claims(text)] == [
+        "the defense minister has also hinted that joint exercises are planned.",
+        "three generations of rulers have hoarded arsenals beyond reason."]

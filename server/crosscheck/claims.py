@@ -10,12 +10,17 @@ import re
 
 import sentencex
 
+from .numbers import NUMBER
 from .types import Sentence
 
 MAX_SENTENCE_CHARS = 2000
 WORD = re.compile(r"\w+")
 HAS_NUMBER = re.compile(r"\d")
 CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+REPORTED = re.compile(
+    r"\b(?:said|says|told|announced|reported|confirmed|denied|claimed|stated|signed|agreed|"
+    r"warned|accused|pledged|promised|admitted|estimated|hinted|revealed|insisted|killed|"
+    r"arrested|elected|approved|rejected|launched|delivered|supplied|sent)\b", re.IGNORECASE)
 CLOSERS = "\"'”’)] "
 
 
@@ -55,14 +60,14 @@ def is_heading(sentence: str) -> bool:
 
 def is_checkable(sentence: str) -> bool:
     """A sentence that states something a second source could confirm or contradict:
-    a full sentence (not a question, heading, byline or menu line) with a number, a date
-    or a name in it."""
+    a full sentence (not a question, heading, byline or menu line) with a number, a date,
+    a name or a reported action in it."""
     words = WORD.findall(sentence)
     if len(words) < 6 or len(sentence) > MAX_SENTENCE_CHARS or is_question(sentence):
         return False
     if not sentence.rstrip(CLOSERS).endswith((".", "!")):
         return False
-    return bool(HAS_NUMBER.search(sentence) or CAPITALISED.search(sentence))
+    return any(p.search(sentence) for p in (HAS_NUMBER, NUMBER, CAPITALISED, REPORTED))
 
 
 def extract_claims(text: str) -> list[Sentence]:
