@@ -9,7 +9,9 @@ They are decompressed to a temporary folder as <id>.html and passed to one
 ({id: text}), scored by the bench's own score.py. Speed is measured twice on one core:
 the CPU time of `extract()` in this process over the decoded pages (the ingest figure),
 and the wall time of the whole CLI run (start-up, reading, decoding and JSON included;
-this one slows down when the machine is busy).
+this one slows down when the machine is busy). The plain-text path is scored too:
+`extract_text` on each page's visible text (one line per block, as a reader would copy
+it), which is what the furniture cleaner faces with a pasted page.
 """
 
 from __future__ import annotations
@@ -66,6 +68,32 @@ def time_in_process(files: list[Path]) -> float:
     return time.process_time() - start
 
 
+def text_captures(files: list[Path]) -> dict[str, str]:
+    """Each page as a reader's browser would copy its visible text: one line per block."""
+    from crosscheck.extract import html_blocks, parse
+
+    captures = {}
+    for file in files:
+        root = parse(gzip.decompress(file.read_bytes()).decode("utf-8"))
+        body = root.find("body")
+        captures[page_id(file.name)] = "\n".join(
+            b.text for b in html_blocks(body if body is not None else root))
+    return captures
+
+
+def text_path(files: list[Path]) -> dict[str, float]:
+    """F1 of `extract_text` (the furniture cleaner) on the text captures of the pages."""
+    from crosscheck.extract import ExtractError, extract_text
+
+    pred = {}
+    for pid, capture in text_captures(files).items():
+        try:
+            pred[pid] = extract_text(capture).text
+        except ExtractError:
+            pred[pid] = ""
+    return score(pred)
+
+
 def score(pred: dict[str, str]) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(pred, f, ensure_ascii=False)
@@ -83,6 +111,7 @@ def measure(save: Path | None = None) -> dict[str, float]:
         save.write_text(json.dumps(pred, ensure_ascii=False))
     result = score(pred)
     seconds = time_in_process(files)
+    text = text_path(files)
     return {
         "pages": result["pages"], "f1": result["f1"], "precision": result["precision"],
         "recall": result["recall"], "accuracy": result["accuracy"],
@@ -91,6 +120,7 @@ def measure(save: Path | None = None) -> dict[str, float]:
         "ms_per_page": 1000 * seconds / len(files),
         "cli_pages_per_second": len(files) / cli_seconds,
         "metadata_found": {key: sum(1 for r in records if r.get(key)) for key in METADATA},
+        "text_path": {key: text[key] for key in ("f1", "precision", "recall")},
     }
 
 
@@ -111,6 +141,9 @@ def main() -> None:
           "through the CLI (one core)")
     found = ", ".join(f"{key} {n}" for key, n in m["metadata_found"].items())
     print(f"metadata   pages with: {found} (of {m['pages']})")
+    t = m["text_path"]
+    print(f"text path  F1 {t['f1']:.3f}, precision {t['precision']:.3f}, recall {t['recall']:.3f}"
+          " (extract_text on each page's visible text, one line per block)")
 
 
 if __name__ == "__main__":

@@ -12,18 +12,25 @@ copyright and comment-form lines. `article_lines` keeps the article's lines:
    repeated teaser headlines) go;
 4. the body runs from its first sentence to its last: the menus, title and
    date above and the footer below are dropped, short lines inside
-   (subheadings) are kept.
+   (subheadings) are kept. Runs of sentences split by many other lines are
+   weighed: one with under a fifth of the text of the largest is a sidebar
+   or a comment thread, not the article, when it lies at either end.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 
+RUN_GAP = 8  # this many lines without a sentence end a run of article text
+MAIN_RUN_SHARE = 0.2  # runs with less text than this share of the largest are sidebars
 LONG_PROSE_WORDS = 45  # longer than any teaser's dek: article text
-SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
-STATEMENT_END = re.compile(r"[.!…][\"'”’»)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*$")
+STATEMENT_END = re.compile(r"[.!…。！][\"'”’»)\]」』）]*$")
+# Scripts written without spaces: two characters count as a word.
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f\uf900-\ufaff]")
 LETTER = re.compile(r"[^\W\d_]")
 
 # A whole line that is a control, a counter or a notice, never article text.
@@ -78,10 +85,14 @@ DATE_LINE = re.compile(
 
 def is_prose(line: str) -> bool:
     """A line of running text: a sentence, or long enough to be one. Shouting is not prose."""
-    words = line.split()
+    words = word_count(line)
     if line.isupper() or not LETTER.search(line):
         return False
-    return len(words) >= 12 or (len(words) >= 4 and bool(SENTENCE_END.search(line)))
+    return words >= 12 or (words >= 4 and bool(SENTENCE_END.search(line)))
+
+
+def word_count(line: str) -> int:
+    return len(line.split()) + len(UNSPACED.findall(line)) // 2
 
 
 def is_sentence(line: str) -> bool:
@@ -90,7 +101,7 @@ def is_sentence(line: str) -> bool:
 
 
 def is_furniture(line: str) -> bool:
-    words = len(line.split())
+    words = word_count(line)
     return bool(FURNITURE.match(line) or (words <= 12 and CALL_TO_ACTION.match(line))
                 or (words <= 25 and NOTICE.search(line)))
 
@@ -104,9 +115,26 @@ def article_lines(lines: list[str], title: str | None = None) -> list[str]:
     lines = [ln for ln in lines if not is_furniture(ln) and not same(ln, title)]
     seen = Counter(ln.casefold() for ln in lines if not is_sentence(ln))
     lines = drop_teasers([ln for ln in lines if is_sentence(ln) or seen[ln.casefold()] == 1])
-    body = [i for i, ln in enumerate(lines) if is_sentence(ln)] or [
-        i for i, ln in enumerate(lines) if is_prose(ln)]
-    return lines[body[0]:body[-1] + 1] if body else []
+    runs = sentence_runs(lines) or sentence_runs(lines, is_prose)
+    if not runs:
+        return []
+    weights = [sum(len(ln) for ln in lines[a:b + 1]) for a, b in runs]
+    body = [run for run, w in zip(runs, weights, strict=True) if w >= MAIN_RUN_SHARE * max(weights)]
+    return lines[body[0][0]:body[-1][1] + 1]
+
+
+def sentence_runs(lines: list[str], counts: Callable[[str], bool] = is_sentence,
+                  ) -> list[tuple[int, int]]:
+    """(first, last) index of each run of sentences, runs split by RUN_GAP other lines."""
+    runs: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        if not counts(line):
+            continue
+        if runs and i - runs[-1][1] <= RUN_GAP:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
 
 
 def same(line: str, title: str | None) -> bool:
@@ -121,7 +149,7 @@ def drop_teasers(lines: list[str]) -> list[str]:
         if is_teaser_heading(line):
             teasers, after_sentence = True, False
             continue
-        if teasers and is_prose(line) and (after_sentence or len(line.split()) >= LONG_PROSE_WORDS):
+        if teasers and is_prose(line) and (after_sentence or word_count(line) >= LONG_PROSE_WORDS):
             teasers = False
         after_sentence = is_sentence(line)
         if not teasers:
@@ -132,7 +160,7 @@ def drop_teasers(lines: list[str]) -> list[str]:
 def dateline(lines: list[str]) -> str | None:
     """The publication date, when a line above the body is nothing but a date."""
     for line in lines:
-        if len(line.split()) >= LONG_PROSE_WORDS / 2:
+        if word_count(line) >= LONG_PROSE_WORDS / 2:
             return None
         found = DATE_LINE.match(line.strip())
         if found:
