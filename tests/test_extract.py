@@ -205,3 +205,16 @@ def test_short_body_lines_between_sentences_are_kept() -> None:
              "\"Never mind. A signature can be revoked.\"", "A subheading",
              "The treaty allows either side to leave with a year's notice.", "Tags", "treaty"]
     assert article_lines(lines) == lines[2:6]
+
+
+@pytest.mark.parametrize("line", [
+    "Share prices fell 5% on Monday.", "Also on Monday, the minister met the envoy.",
+    "Related parties were not named.", "Print runs were cut to 2,000 copies.",
+    "Email records show the deal was signed in May.", "Il faut essayer de comprendre pourquoi.",
+])
+def test_body_lines_that_start_like_furniture_are_kept(line: str) -> None:
+    lines = ["The council approved the budget on Tuesday after a long debate.", line,
+             "The vote was 12 to 3, the clerk said after the session closed."]
+    assert article_lines(lines) == lines
+    html = page("<article>" + "".join(f"<p>{x}</p>" for x in lines) + BODY + "</article>")
+    assert line in extract_html(html).text.split("\n\n")

@@ -43,23 +43,29 @@ FURNITURE = re.compile(
       (?:publicar|post|leave|add)\s+(?:un|a)\s+(?:comentario|comment|reply)|
       twitter|facebook|youtube|instagram|telegram|whatsapp|linkedin|pinterest|reddit|vk|
       apple\s+store|play\s+market|google\s+play|app\s+store|night_theme|dark\s+mode|
-      advertisement|advert|sponsored|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top
+      advertisement|advert|sponsored|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|
+      like\s+loading|tags|voltar|retour|zurück
     )\W*$""",
     re.I | re.X,
 )
 # The start of a short line that asks the reader to do something else.
 CALL_TO_ACTION = re.compile(
-    r"^(?:share|like this|loading|advert|tags?\b|related\b|read more|see more|more:|click here|"
-    r"don.t miss|you may also like|also (?:read|on)\b|read also|leggi anche|voltar|"
-    r"this slideshow requires|follow us|sign up|subscribe|tell us what|print|e-?mail)\b",
-    re.I,
+    r"""^(?:
+      share(?:\s+(?:this|on|via|the\s+story|the\s+article)\b|\s*:)|like\s+this\s*:|
+      advert(?:isement)?\b|tags?\s*:|related(?:\s+\w+)?\s*:|(?:read|see)\s+(?:more|also)\b|
+      also\s+read\b|also\s+on\s+[\w-]+\.\w{2,}|more\s*:|click\s+here|don.t\s+miss|
+      you\s+(?:may|might)\s+also\s+like|leggi\s+anche|this\s+slideshow\s+requires|
+      follow\s+us|sign\s+up\s+(?:for|to|now)|subscribe\s+(?:to|now|for)|tell\s+us\s+what|
+      print\s+(?:this|article|page)|e-?mail\s+(?:this|us|the\s+author)
+    )""",
+    re.I | re.X,
 )
 # A line that states the page's terms, credits or calls to action.
 NOTICE = re.compile(
     r"©|\bcopyright\b|all rights reserved|any use of materials|hyperlink to|"
     r"views expressed in this|to suggest a correction|press ctrl|liked the story|"
     r"share it on|follow us on|sign up for|subscribe to our|click here|"
-    r"what are you looking for|essayer|gratuit",
+    r"what are you looking for",
     re.I,
 )
 # A heading after which teasers for other stories follow.
