@@ -130,6 +130,12 @@ def test_declared_charset_is_honoured(codec: str) -> None:
     assert text in extract_html(raw).text
 
 
+def test_utf8_wins_over_a_stale_declared_charset() -> None:
+    raw = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+           "</head><body><p>Le président a signé l'accord à Pyongyang.</p></body></html>")
+    assert "Le président a signé l'accord à Pyongyang." in decode_html(raw.encode("utf-8"))
+
+
 def test_undeclared_charset_is_detected() -> None:
     text = ("東京都は月曜日、新しい橋の開通を発表した。"
             "工事には四年かかり、費用は四千万ユーロだった。")

@@ -1,8 +1,8 @@
 """Stage 1: page -> Article. The main content of a page and its metadata.
 
 HTML, in order:
-1. `decode_html` (bytes only): BOM, then `<meta charset>`, then UTF-8, then
-   charset-normalizer's guess.
+1. `decode_html` (bytes only): BOM, then valid UTF-8, then `<meta charset>`,
+   then charset-normalizer's guess.
 2. `metadata.read`: title, author, date, outlet, URL, language, from the
    untouched tree.
 3. `preclean`: drop what is never article text (head, nav, footer, hidden
@@ -94,23 +94,26 @@ def normalize_space(text: str) -> str:
 # ---------------------------------------------------------------- HTML
 
 def decode_html(raw: bytes) -> str:
-    """Bytes of an HTML file to text: BOM, then <meta charset>, then UTF-8, then a guess."""
+    """Bytes of an HTML file to text: BOM, then valid UTF-8 (a saved copy often keeps a stale
+    <meta charset>; legacy-encoded text is almost never valid UTF-8), then <meta charset>,
+    then charset-normalizer's guess."""
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
                        (b"\xfe\xff", "utf-16")):
         if raw.startswith(bom):
             return raw.decode(codec)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     declared = META_CHARSET.search(raw[:4096])
     if declared:
         try:
             return raw.decode(declared.group(1).decode("ascii"))
         except (LookupError, UnicodeDecodeError):
             pass
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-        best = from_bytes(raw).best()
-        return str(best) if best is not None else raw.decode("latin-1")
+    from charset_normalizer import from_bytes
+    best = from_bytes(raw).best()
+    return str(best) if best is not None else raw.decode("latin-1")
 
 
 PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
