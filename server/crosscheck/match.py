@@ -235,24 +235,23 @@ def shared_context(a: Profile, b: Profile) -> int:
 
 def judge(claim: Profile, passage: Profile, s: float) -> Judged | None:
     """The relation of a passage with score `s` to the claim, and the differing values."""
-    if same_fact(claim, passage, s):
+    same_thing = shared_context(claim, passage) >= SAME_THING_WORDS
+    if same_fact(claim, passage, s, same_thing):
         diffs = (number_differences(claim, passage) + date_differences(claim, passage)
                  + negation_differences(claim, passage))
         return ("conflicts" if diffs else "corroborates"), s, tuple(diffs)
-    if shared_context(claim, passage) >= SAME_THING_WORDS and (
-            nearby := number_differences(claim, passage, nearby=True)):
+    if same_thing and (nearby := number_differences(claim, passage, nearby=True)):
         return "conflicts", s, tuple(nearby)
     if SCORER(claim.norm, passage.norm, score_cutoff=RELATED_AT):
         return "related", s, ()
     return None
 
 
-def same_fact(claim: Profile, passage: Profile, s: float) -> bool:
+def same_fact(claim: Profile, passage: Profile, s: float, same_thing: bool) -> bool:
     if counts_other_things(claim, passage):
         return False
     return bool(s >= CORROBORATE_AT or shares_wording(claim, passage)
-                or shared_context(claim, passage) >= SAME_THING_WORDS
-                and amounts_agree(claim, passage))
+                or same_thing and amounts_agree(claim, passage))
 
 
 def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[Match]:
