@@ -19,6 +19,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, LiveServer, free_port, seed_text
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
@@ -205,6 +206,20 @@ def test_keyboard_alone_checks_and_highlights(browser: BrowserContext, site: str
     expect(page.locator(".claim")).to_have_count(0)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_panel_and_options_pass_axe(browser: BrowserContext, site: str, server: LiveServer,
+                                    scheme: str) -> None:
+    panel = Panel(browser, f"{site}/caliber.html", server.url)
+    panel.page.emulate_media(color_scheme=scheme)
+    panel.check()
+    panel.page.locator("details.more").first.locator("summary").click()
+    found = Axe().run(panel.page)
+    assert found.violations_count == 0, found.generate_report()
+    panel.page.goto(f"{panel.ext}/options/options.html")
+    found = Axe().run(panel.page)
+    assert found.violations_count == 0, found.generate_report()
+
+
 def test_add_this_page_then_already_stored(browser: BrowserContext, site: str,
                                            server: LiveServer) -> None:
     panel = Panel(browser, f"{site}/bakery.html", server.url)
@@ -224,6 +239,7 @@ def test_server_down_says_how_to_start_it(browser: BrowserContext, site: str) ->
     error = panel.page.locator(".status.error")
     expect(error).to_contain_text(f"The Crosscheck server is not running at {address}.")
     expect(error.locator("code")).to_have_text("make run")
+    assert Axe().run(panel.page).violations_count == 0
     panel.shot("server-down")
 
 
