@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -99,11 +100,13 @@ DENIALS = {"deni": "confirm", "deny": "confirm", "reject": "accept", "refus": "a
            "dismiss": "confirm", "disput": "confirm", "fail": "succeed"}
 
 _stemmer = snowballstemmer.stemmer("english")
+_stem_lock = threading.Lock()  # a stemmer keeps its word in itself: one thread at a time
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word.lower().replace("’", "'").removesuffix("'s"))
+    with _stem_lock:
+        return _stemmer.stemWord(word.lower().replace("’", "'").removesuffix("'s"))
 
 
 @dataclass(frozen=True)
