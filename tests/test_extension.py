@@ -128,8 +128,14 @@ class Panel:
 def test_conflict_24_vs_25_years_comes_first(browser: BrowserContext, site: str,
                                             server: LiveServer) -> None:
     panel = Panel(browser, f"{site}/caliber.html", server.url)
-    panel.check()
     page = panel.page
+    page.evaluate("""() => { window.busySeen = [];
+        new MutationObserver(() => { const p = document.querySelector('.status.busy');
+          if (p) busySeen.push(p.textContent); })
+        .observe(document.body, {childList: true, subtree: true}); }""")
+    panel.check()
+    assert page.evaluate("busySeen")[0] == "Checking this page against your sources…"
+    expect(page.locator("#results")).to_have_attribute("aria-busy", "false")
     expect(page.locator(".counts")).to_contain_text(
         re.compile(r"\d+ claims found: \d+ corroborated, [1-9]\d* in conflict"))
     first = page.locator(".claim").first
@@ -186,6 +192,15 @@ def test_clicking_a_claim_highlights_it_in_the_page(browser: BrowserContext, sit
     panel.page.locator(".claim-text", has_text="diplomatic isolation").click()
     panel.news.wait_for_function("() => window.scrollY > 0 && [...CSS.highlights.get('crosscheck')]"
                                  "[0].toString().includes('diplomatic isolation')")
+
+
+def test_without_tab_parameter_the_panel_follows_the_active_tab(
+        browser: BrowserContext, site: str, server: LiveServer) -> None:
+    panel = Panel(browser, f"{site}/caliber.html", server.url)
+    panel.page.goto(f"{panel.ext}/panel/panel.html")
+    panel.news.bring_to_front()
+    panel.click("Check this page")
+    expect(panel.page.locator(".claim-text").first).to_contain_text(FIRST_CLAIM)
 
 
 def test_keyboard_alone_checks_and_highlights(browser: BrowserContext, site: str,

@@ -41,8 +41,12 @@ export async function panelTabId() {
   return { id: tab?.id, fixed: false };
 }
 
-export function onTabActivated(listener) {
-  ext.tabs.onActivated.addListener(({ tabId }) => listener(tabId));
+// Another tab becomes the active one in the panel's window.
+export async function onTabActivated(listener) {
+  const { id } = await ext.windows.getCurrent();
+  ext.tabs.onActivated.addListener(({ tabId, windowId }) => {
+    if (windowId === id) listener(tabId);
+  });
 }
 
 export function onTabRemoved(listener) {

@@ -60,5 +60,5 @@ results.addEventListener("click", (event) => {
 });
 
 const start = await browser.panelTabId();
-if (!start.fixed) browser.onTabActivated(follow);
+if (!start.fixed) await browser.onTabActivated(follow);
 await follow(start.id);
