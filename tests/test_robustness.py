@@ -7,12 +7,14 @@ to a real uvicorn server.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from conftest import LiveServer, seed_text
+from conftest import ROOT, LiveServer, seed_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
@@ -203,3 +205,12 @@ def test_delete_removes_passages_and_index_entries(live_server: LiveServer, db_p
     body = httpx.post(live_server.url + "/api/analyze", json=page, timeout=60).json()
     matched = {m["passage"]["article_id"] for c in body["claims"] for m in c["matches"]}
     assert added["id"] not in matched
+
+
+def test_load_script_runs_small() -> None:
+    """bench/load.py --small: concurrent adds and analyses, each article stored exactly once."""
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py"), "--small"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "p95" in run.stdout
+    assert "0 missing, 0 stored twice" in run.stdout
