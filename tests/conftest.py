@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,15 +46,18 @@ class LiveServer:
     def __init__(self, db: Path, *extra: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # a file, not a pipe: a pipe nobody reads fills up and blocks the server's logging
+        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "crosscheck", "serve", "--port", str(self.port),
              "--db", str(db), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(self.proc.stdout.read().decode())  # type: ignore[union-attr]
+                self.log.seek(0)
+                raise RuntimeError(self.log.read().decode())
             try:
                 httpx.get(self.url + "/api/health", timeout=1)
                 return
@@ -64,8 +68,7 @@ class LiveServer:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(10)
-        if self.proc.stdout:
-            self.proc.stdout.close()
+        self.log.close()
 
 
 @pytest.fixture
