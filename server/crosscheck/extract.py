@@ -56,8 +56,7 @@ META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re
 TEASER_CARDS = 3  # articles inside an article: a list of other stories
 LINK_SHARE = 0.8  # a short block this much link text is a teaser or a menu entry
 SHORT_BLOCK = 15  # words
-SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters, soft hyphen
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -85,10 +84,18 @@ def extract(page: Page) -> Article:
 
 def normalize_space(text: str) -> str:
     """NFC, one space between words, paragraphs (blank-line separated) joined by "\\n\\n"."""
-    text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     paragraphs = re.split(r"\n[ \t\r\f\v\u00a0]*\n", text.strip())
-    cleaned = (" ".join(SPACES.sub(" ", p).split()) for p in paragraphs)
-    return "\n\n".join(p for p in cleaned if p)
+    return "\n\n".join(p for p in map(one_line, paragraphs) if p)
+
+
+def one_line(text: str) -> str:
+    """NFC, no zero-width characters, words joined by single spaces (str.split knows
+    every Unicode space)."""
+    text = unicodedata.normalize("NFC", text)
+    for char in INVISIBLE:
+        if char in text:
+            text = text.replace(char, "")
+    return " ".join(text.split())
 
 
 # ---------------------------------------------------------------- HTML
@@ -173,7 +180,7 @@ class Block:
 
     @cached_property
     def text(self) -> str:
-        return normalize_space("".join(self.parts)).replace("\n\n", " ")
+        return one_line("".join(self.parts))
 
 
 def html_blocks(root: lxml.html.HtmlElement) -> list[Block]:

@@ -27,6 +27,7 @@ from datetime import datetime
 RUN_GAP = 8  # this many lines without a sentence end a run of article text
 MAIN_RUN_SHARE = 0.2  # runs with less text than this share of the largest are sidebars
 LONG_PROSE_WORDS = 45  # longer than any teaser's dek: article text
+COUNTED_CHARS = 1000  # words are counted this far into a line, past every threshold
 SENTENCE_END = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*$")
 STATEMENT_END = re.compile(r"[.!…。！][\"'”’»)\]」』）]*$")
 # Scripts written without spaces: two characters count as a word.
@@ -94,16 +95,22 @@ def is_prose(line: str) -> bool:
     words = word_count(line)
     if line.isupper() or not LETTER.search(line):
         return False
-    return words >= 12 or (words >= 4 and bool(SENTENCE_END.search(line)))
+    return words >= 12 or (words >= 4 and ends(line, SENTENCE_END))
 
 
 def word_count(line: str) -> int:
-    return len(line.split()) + len(UNSPACED.findall(line)) // 2
+    """Words in the line's start, which is all the thresholds here need to see."""
+    head = line[:COUNTED_CHARS]
+    return len(head.split()) + len(UNSPACED.findall(head)) // 2
+
+
+def ends(line: str, pattern: re.Pattern[str]) -> bool:
+    return bool(pattern.search(line[-8:]))
 
 
 def is_sentence(line: str) -> bool:
     """Prose that ends like a statement (a headline, even one asking a question, does not)."""
-    return is_prose(line) and bool(STATEMENT_END.search(line))
+    return is_prose(line) and ends(line, STATEMENT_END)
 
 
 def is_furniture(line: str) -> bool:
