@@ -1,7 +1,8 @@
 """The HTTP API: JSON in, JSON out, errors as {"error": "..."} with a 4xx status.
 
-Endpoints are plain `def`s, so Starlette runs them in its thread pool and
-SQLite work never blocks the event loop.
+Requests pass the guards of `security` first (Host, Origin, token). Reads are plain
+`def`s, so Starlette runs them in its thread pool and SQLite work never blocks the event
+loop; analyses and additions run in worker threads under a deadline (503 past it).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .types import Page
 
 T = TypeVar("T")
 
+JSON = "application/json"
 MAX_BODY = 5 * 1024 * 1024
 PAGE_FIELDS = ("html", "text", "url", "title")
 ADD_FIELDS = PAGE_FIELDS + ("outlet", "published", "author")
@@ -50,7 +52,7 @@ class Busy(Exception):
 
 
 async def read_page(request: Request, fields: tuple[str, ...]) -> Page:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != JSON:
         raise ApiError(415, "send the page as JSON (Content-Type: application/json)")
     body = await security.read_body(request, MAX_BODY)
     try:
@@ -71,8 +73,9 @@ def check_field(name: str, value: Any) -> None:
         return
     if not isinstance(value, str):
         raise ApiError(422, f"field '{name}' must be a string")
-    if len(value) > MAX_FIELD.get(name, MAX_BODY):
-        raise ApiError(422, f"field '{name}' is longer than {MAX_FIELD[name]} characters")
+    limit = MAX_FIELD.get(name, MAX_BODY)
+    if len(value) > limit:
+        raise ApiError(422, f"field '{name}' is longer than {limit} characters")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
