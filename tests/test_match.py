@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
 from rapidfuzz import process
 
 from crosscheck.match import SCORER, normalize, relate
@@ -93,3 +95,30 @@ def test_negations_on_both_sides_are_not_read_word_by_word() -> None:
     assert judge("She said she would never be happy in the new town.",
                  "She said she could not ever see herself being happy in the new town.") == [
         ("corroborates", [])]
+
+
+@given(st.text(max_size=300), st.lists(st.text(max_size=300), max_size=5))
+def test_any_text_gives_scores_in_range_and_values_from_the_texts(
+        claim: str, texts: list[str]) -> None:
+    found = relate(Sentence(claim, 0, len(claim)),
+                   [Passage(i, t, i) for i, t in enumerate(texts)], limit=10)
+    for m in found:
+        assert 0 <= m.score <= 1
+        assert (m.relation == "conflicts") == bool(m.differences)
+        for d in m.differences:
+            assert d.claim in claim and d.passage in m.passage.text
+
+
+@given(st.sampled_from(["24 years", "twenty-four years", "more than 11,000 containers",
+                        "three million shells", "June 19, 2024", "has not supplied arms"]),
+       st.sampled_from(["25 years", "twenty-five years", "9,000 containers",
+                        "3,500,000 shells", "June 18, 2024", "has supplied arms"]))
+def test_a_differing_value_in_the_same_sentence_is_always_named(mine: str, theirs: str) -> None:
+    frame = "Officials in Pyongyang confirmed on Tuesday the figure of {} for the record."
+    claim, passage = frame.format(mine), frame.format(theirs)
+    [(relation, diffs)] = judge(claim, passage)
+    same_kind = any(w in mine and w in theirs for w in ("years", "containers", "shells",
+                                                        "June", "supplied"))
+    assert (relation == "conflicts") == same_kind
+    if same_kind:
+        assert diffs[0][1] in claim and diffs[0][2] in passage
