@@ -224,3 +224,21 @@ def test_body_lines_that_start_like_furniture_are_kept(line: str) -> None:
     assert article_lines(lines) == lines
     html = page("<article>" + "".join(f"<p>{x}</p>" for x in lines) + BODY + "</article>")
     assert line in extract_html(html).text.split("\n\n")
+
+
+SENTENCES = st.lists(
+    st.lists(st.text("abcdefgh", min_size=1, max_size=9), min_size=5, max_size=30).map(
+        lambda words: " ".join(words).capitalize() + "."),
+    min_size=1, max_size=12)
+TOP = ["Menu", "Search", "Log in", "Twitter", "Facebook", "A+", "A-", "Share", "Listen"]
+BOTTOM = ["Share", "Print", "Copy link", "Views: 255", "Comments", "Caliber.az © 2024. ."]
+TEASERS = ["More stories", "A headline of another story", "Its dek, one sentence long.",
+           "Another headline", "time to read", "3 mins"]
+
+
+@given(SENTENCES, st.lists(st.sampled_from(TOP), max_size=8),
+       st.lists(st.sampled_from(BOTTOM), max_size=6), st.booleans())
+def test_article_sentences_are_all_kept_and_furniture_all_dropped(
+        body: list[str], top: list[str], bottom: list[str], teasers: bool) -> None:
+    capture = "\n".join(top + body + bottom + (TEASERS if teasers else []))
+    assert extract_text(capture).text.split("\n\n") == body
