@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,3 +80,12 @@ def test_no_crash_and_spans_point_into_the_text(text: str) -> None:
         assert q.low <= q.high
     digits_for_words(text)
     list(negated(text))
+
+
+@given(st.dates(min_value=date(1800, 1, 1), max_value=date(2099, 12, 31)),
+       st.sampled_from(["%B %d, %Y", "%d %B %Y", "%Y-%m-%d", "%b %d, %Y", "%dth %B %Y"]))
+def test_dates_round_trip(day: date, style: str) -> None:
+    written = day.strftime(style)
+    [found] = dates(f"The treaty was signed on {written} in Pyongyang.")
+    assert (found.year, found.month, found.day) == (day.year, day.month, day.day)
+    assert found.text == written
