@@ -98,7 +98,7 @@ class Profile:
     negations: tuple[tuple[str, str], ...]
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)  # about 14 KB each: passages met again by the next claims
 def profile(text: str) -> Profile:
     norm = normalize(text)
     words = tuple(stem(w) for w in norm.split())
