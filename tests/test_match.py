@@ -122,3 +122,12 @@ def test_a_differing_value_in_the_same_sentence_is_always_named(mine: str, their
     assert (relation == "conflicts") == same_kind
     if same_kind:
         assert diffs[0][1] in claim and diffs[0][2] in passage
+
+
+def test_dates_are_compared_on_what_both_state() -> None:
+    assert judge("The summit took place on June 19 in Pyongyang, officials said.",
+                 "The summit took place on June 18, 2024 in Pyongyang, officials said.") == [
+        ("conflicts", [("date", "June 19", "June 18, 2024")])]
+    assert judge("The summit took place in June 2024 in Pyongyang, officials said.",
+                 "The summit took place on June 19, 2024 in Pyongyang, officials said.") == [
+        ("corroborates", [])]

@@ -49,7 +49,7 @@ from .numbers import (
     quantities,
     stem,
 )
-from .types import Difference, Match, Passage, Sentence
+from .types import Difference, Match, Passage, Relation, Sentence
 
 SCORER = fuzz.token_set_ratio  # one cdist-able scorer: the topic test, and the naive baseline
 CORROBORATE_AT = 0.5  # score from which two sentences state the same fact
@@ -76,7 +76,7 @@ def normalize(text: str) -> str:
     return " ".join(utils.default_process(digits_for_words(text)).split())
 
 
-Judged = tuple[str, float, tuple[Difference, ...]]
+Judged = tuple[Relation, float, tuple[Difference, ...]]
 
 
 @dataclass(frozen=True)
@@ -193,19 +193,21 @@ def amounts_agree(a: Profile, b: Profile) -> bool:
 
 
 def date_differences(a: Profile, b: Profile) -> list[Difference]:
-    """Dates of the same granularity that disagree, when no date of the other side agrees."""
+    """Dates that disagree on what both state ("June 19" / "June 18, 2024"), when no date of
+    the other side agrees."""
     out = []
     for d in a.dates:
-        comparable = [e for e in b.dates if fields(e) == fields(d)]
-        if comparable and not any(e.year == d.year and e.month == d.month and e.day == d.day
+        comparable = [e for e in b.dates if shared_fields(d, e)]
+        if comparable and not any(all(x == y for x, y in shared_fields(d, e))
                                   for e in comparable):
             out.append(Difference("date", d.text, comparable[0].text))
     return out
 
 
-def fields(d: Date) -> tuple[bool, bool, bool]:
-    """Which of year, month and day a date states."""
-    return d.year is not None, d.month is not None, d.day is not None
+def shared_fields(d: Date, e: Date) -> list[tuple[int, int]]:
+    """The (year, month, day) values both dates state, side by side."""
+    return [(x, y) for x, y in zip((d.year, d.month, d.day), (e.year, e.month, e.day),
+                                   strict=True) if x is not None and y is not None]
 
 
 def negation_differences(a: Profile, b: Profile) -> list[Difference]:
@@ -263,6 +265,6 @@ def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[M
         judged = judge(mine, their, float(s))
         if judged is not None:
             relation, s, diffs = judged
-            matches.append(Match(relation, round(s, 3), passage, diffs))  # type: ignore[arg-type]
+            matches.append(Match(relation, round(s, 3), passage, diffs))
     matches.sort(key=lambda m: (RANK[m.relation], m.score), reverse=True)
     return matches[:limit]
