@@ -55,7 +55,7 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 TEASER_CARDS = 3  # articles inside an article: a list of other stories
 LINK_SHARE = 0.8  # a short block this much link text is a teaser or a menu entry
-SHORT_BLOCK = 15  # words
+SHORT_BLOCK = 20  # words
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters, soft hyphen
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -45,7 +45,7 @@ FURNITURE = re.compile(
       twitter|facebook|youtube|instagram|telegram|whatsapp|linkedin|pinterest|reddit|vk|
       apple\s+store|play\s+market|google\s+play|app\s+store|night_theme|dark\s+mode|
       advertisement|advert|sponsored|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|
-      like\s+loading|tags|voltar|retour|zurück
+      like\s+loading|image\s+\d+\s+of\s+\d+|tags|voltar|retour|zurück
     )\W*$""",
     re.I | re.X,
 )
