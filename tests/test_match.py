@@ -104,6 +104,7 @@ def test_any_text_gives_scores_in_range_and_values_from_the_texts(
                    [Passage(i, t, i) for i, t in enumerate(texts)], limit=10)
     for m in found:
         assert 0 <= m.score <= 1
+        assert (m.score >= 0.5) == (m.relation != "related")
         assert (m.relation == "conflicts") == bool(m.differences)
         for d in m.differences:
             assert d.claim in claim and d.passage in m.passage.text

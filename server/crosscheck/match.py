@@ -4,11 +4,13 @@ normalize: NFKC, curly quotes and dashes made plain, numbers in digits ("three m
 -> "3000000", "11,000" -> "11000"), then rapidfuzz's default_process (lower case, no
 punctuation).
 
-Match.score (0..1, `scores`): how likely the two sentences state the same fact. A
-logistic combination of rapidfuzz ratios and stemmed word overlaps of the normalised
-texts (see `features`), fitted on the MSRP paraphrase train set (`bench/quality.py --fit`);
-0.5 is the decision point of the fit. Sentences from different outlets rarely share enough
-words to reach it, hence the other routes to "corroborates" below.
+Match.score (0..1): how likely the passage states the same fact as the claim. It starts
+as `scores`, a logistic combination of rapidfuzz ratios and stemmed word overlaps of the
+normalised texts (see `features`) fitted on the MSRP paraphrase train set
+(`bench/quality.py --fit`), whose decision point is CORROBORATE_AT = 0.5. Sentences from
+different outlets rarely share enough words to reach it, hence the other evidence of the
+same fact below; the relation then settles the score: at least 0.5 for conflicts and
+corroborations, below 0.5 for related passages, so sorting by score puts them first.
 
 relation:
   conflicts     the same fact, but a value differs: a number counting the same thing
@@ -53,6 +55,7 @@ from .types import Difference, Match, Passage, Relation, Sentence
 
 SCORER = fuzz.token_set_ratio  # one cdist-able scorer: the topic test, and the naive baseline
 CORROBORATE_AT = 0.5  # score from which two sentences state the same fact
+NOT_SAME_FACT = 0.499  # the highest score of a related passage
 SHARED_PHRASE = 6  # ... or from which length a phrase they share word for word (stemmed) says so
 RELATED_AT = 50  # SCORER value from which a passage is on the same topic
 SAME_THING_WORDS = 3  # content words two sentences share, beyond the unit, to compare amounts
@@ -236,16 +239,17 @@ def shared_context(a: Profile, b: Profile) -> int:
 
 
 def judge(claim: Profile, passage: Profile, s: float) -> Judged | None:
-    """The relation of a passage with score `s` to the claim, and the differing values."""
+    """The relation of a passage with score `s` to the claim, the score as the relation
+    settles it (>= CORROBORATE_AT exactly for the same fact), and the differing values."""
     same_thing = shared_context(claim, passage) >= SAME_THING_WORDS
     if same_fact(claim, passage, s, same_thing):
         diffs = (number_differences(claim, passage) + date_differences(claim, passage)
                  + negation_differences(claim, passage))
-        return ("conflicts" if diffs else "corroborates"), s, tuple(diffs)
+        return ("conflicts" if diffs else "corroborates"), max(s, CORROBORATE_AT), tuple(diffs)
     if same_thing and (nearby := number_differences(claim, passage, nearby=True)):
-        return "conflicts", s, tuple(nearby)
+        return "conflicts", max(s, CORROBORATE_AT), tuple(nearby)
     if SCORER(claim.norm, passage.norm, score_cutoff=RELATED_AT):
-        return "related", s, ()
+        return "related", min(s, NOT_SAME_FACT), ()
     return None
 
 
