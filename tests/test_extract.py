@@ -88,6 +88,7 @@ def test_embedded_tweets_are_kept_as_quotes() -> None:
 def test_metadata_from_json_ld_open_graph_and_meta_tags() -> None:
     ld = {"@context": "https://schema.org", "@graph": [
         {"@type": "WebSite", "name": "Site"},
+        {"@type": "WebPage", "datePublished": "2019-11-22T08:00:00Z", "name": "Page"},
         {"@type": "NewsArticle", "headline": "Bridge opens", "datePublished":
          "2019-11-20T01:50:59.403Z", "author": [{"@type": "Person", "name": "By Ann Lee"},
                                                 {"name": "Bo Chen"}],

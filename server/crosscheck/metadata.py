@@ -21,7 +21,8 @@ from urllib.parse import urljoin
 import lxml.html
 from htmldate import find_date
 
-ARTICLE_TYPE = re.compile(r"Article$|BlogPosting|Report|WebPage$")
+ARTICLE_TYPE = re.compile(r"Article$|BlogPosting|Report")
+PAGE_TYPE = re.compile(r"WebPage$")
 BY = re.compile(r"^\s*(?:by|par|por|von|di)\s+", re.I)
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 EARLIEST = date(1990, 1, 1)
@@ -55,7 +56,7 @@ def read(root: lxml.html.HtmlElement, url: str | None = None) -> Metadata:
             meta("article:published_time", "datepublished", "date", "pubdate", "publish-date",
                  "sailthru.date", "dc.date", "dc.date.issued"),
             *root.xpath("//time/@datetime")[:1],
-            ld.get("dateCreated"), ld.get("dateModified")))) or guess_date(root, url),
+            ld.get("dateCreated")))) or guess_date(root, url),
         outlet=first(meta("og:site_name"), person(ld.get("publisher")),
                      meta("application-name")),
         url=canonical(root, meta("og:url"), url),
@@ -91,18 +92,23 @@ def xpath_text(root: lxml.html.HtmlElement, path: str) -> str | None:
 
 
 def json_ld(root: lxml.html.HtmlElement) -> dict[str, Any]:
-    """The first article-like JSON-LD object of the page ({} when there is none)."""
-    for script in root.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            data = json.loads(script, strict=False)
-        except (ValueError, RecursionError):
-            continue
-        for item in ld_items(data):
+    """The page's first JSON-LD article object, else its first web page object, else {}."""
+    items = [item for script in root.xpath('//script[@type="application/ld+json"]/text()')
+             for item in ld_items(load_json(script))]
+    for kinds in (ARTICLE_TYPE, PAGE_TYPE):
+        for item in items:
             kind = item.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if any(isinstance(k, str) and ARTICLE_TYPE.search(k) for k in kinds):
+            if any(isinstance(k, str) and kinds.search(k)
+                   for k in (kind if isinstance(kind, list) else [kind])):
                 return item
     return {}
+
+
+def load_json(text: str) -> Any:
+    try:
+        return json.loads(text, strict=False)
+    except (ValueError, RecursionError):
+        return None
 
 
 def ld_items(data: Any) -> list[dict[str, Any]]:
