@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crosscheck.claims import extract_claims, passages, split_sentences
@@ -57,6 +57,7 @@ def test_passages_leave_out_questions_and_headings() -> None:
         "The North Koreans also hold vast quantities of such weapons."]
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.text())
 def test_spans_always_point_into_the_text(text: str) -> None:
     for s in split_sentences(text):

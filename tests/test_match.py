@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import process
 
@@ -97,6 +97,7 @@ def test_negations_on_both_sides_are_not_read_word_by_word() -> None:
         ("corroborates", [])]
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.text(max_size=300), st.lists(st.text(max_size=300), max_size=5))
 def test_any_text_gives_scores_in_range_and_values_from_the_texts(
         claim: str, texts: list[str]) -> None:
@@ -110,6 +111,7 @@ def test_any_text_gives_scores_in_range_and_values_from_the_texts(
             assert d.claim in claim and d.passage in m.passage.text
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.sampled_from(["24 years", "twenty-four years", "more than 11,000 containers",
                         "three million shells", "June 19, 2024", "has not supplied arms"]),
        st.sampled_from(["25 years", "twenty-five years", "9,000 containers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crosscheck.numbers import dates, digits_for_words, negated, quantities
@@ -58,12 +58,14 @@ def test_negations_name_what_is_negated() -> None:
     assert list(negated("He didn't go.")) == [("go", "didn't go")]
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.integers(min_value=0, max_value=10**12))
 def test_numbers_with_thousands_separators_round_trip(n: int) -> None:
     [q] = quantities(f"{n:,} shells")
     assert q.value == n and q.unit == {"shell"}
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.integers(min_value=0, max_value=999), st.sampled_from(["", " thousand", " million"]))
 def test_number_words_round_trip(n: int, scale: str) -> None:
     factor = {"": 1, " thousand": 1000, " million": 10**6}[scale]
@@ -71,6 +73,7 @@ def test_number_words_round_trip(n: int, scale: str) -> None:
     assert digits_for_words(f"sent {words} shells") == f"sent {n * factor if n else 0} shells"
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.text())
 def test_no_crash_and_spans_point_into_the_text(text: str) -> None:
     for v in [*quantities(text), *dates(text)]:
@@ -82,6 +85,7 @@ def test_no_crash_and_spans_point_into_the_text(text: str) -> None:
     list(negated(text))
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.dates(min_value=date(1800, 1, 1), max_value=date(2099, 12, 31)),
        st.sampled_from(["%B %d, %Y", "%d %B %Y", "%Y-%m-%d", "%b %d, %Y", "%dth %B %Y"]))
 def test_dates_round_trip(day: date, style: str) -> None:
