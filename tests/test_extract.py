@@ -6,7 +6,7 @@ import json
 
 import lxml.html
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crosscheck.extract import (
@@ -43,6 +43,7 @@ def test_block_elements_break_paragraphs_and_inline_elements_do_not_split_words(
 WORDS = st.lists(st.text("abcdefghij", min_size=1, max_size=8), min_size=1, max_size=30)
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(WORDS, st.lists(st.sampled_from(["p", "div", "li", "h2", "td", "br", "b", "a", "span",
                                         "em", "sup"]), min_size=30, max_size=30))
 def test_words_are_never_glued_nor_split(words: list[str], tags: list[str]) -> None:
@@ -162,6 +163,7 @@ def test_pages_without_text_raise_extract_error(html: str) -> None:
         extract(Page(html=html))
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.text(max_size=300))
 def test_any_html_input_gives_an_article_or_an_extract_error(html: str) -> None:
     try:
@@ -171,6 +173,7 @@ def test_any_html_input_gives_an_article_or_an_extract_error(html: str) -> None:
     assert article.text.strip() == article.text and article.text
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.text(max_size=300))
 def test_any_text_input_gives_an_article_or_an_extract_error(text: str) -> None:
     try:
@@ -237,6 +240,7 @@ TEASERS = ["More stories", "A headline of another story", "Its dek, one sentence
            "Another headline", "time to read", "3 mins"]
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(SENTENCES, st.lists(st.sampled_from(TOP), max_size=8),
        st.lists(st.sampled_from(BOTTOM), max_size=6), st.booleans())
 def test_article_sentences_are_all_kept_and_furniture_all_dropped(
