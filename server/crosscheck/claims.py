@@ -75,8 +75,8 @@ def extract_claims(text: str) -> list[Sentence]:
 
 
 def passages(text: str) -> list[Sentence]:
-    """The sentences worth storing as passages: statements of a few words, no questions
-    and no headings."""
+    """The sentences worth storing as passages: statements of a few words, no questions,
+    no headings, and none so long that matching against it would be slow."""
     return [s for s in split_sentences(text)
-            if len(WORD.findall(s.text)) >= 4 and not is_question(s.text)
-            and not is_heading(s.text)]
+            if len(WORD.findall(s.text)) >= 4 and len(s.text) <= MAX_SENTENCE_CHARS
+            and not is_question(s.text) and not is_heading(s.text)]
