@@ -21,7 +21,7 @@ from starlette.testclient import TestClient
 
 from crosscheck import pipeline
 from crosscheck.app import MAX_BODY, create_app
-from crosscheck.claims import extract_claims, passages, split_sentences
+from crosscheck.claims import MAX_SENTENCE_CHARS, extract_claims, passages, split_sentences
 from crosscheck.extract import ExtractError, extract
 from crosscheck.types import Article, Page, Sentence
 
@@ -214,3 +214,13 @@ def test_load_script_runs_small() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     assert "p95" in run.stdout
     assert "0 missing, 0 stored twice" in run.stdout
+
+
+def test_enormous_sentences_are_not_stored_as_passages(server: LiveServer) -> None:
+    """Every later analysis would match its claims against them."""
+    page = {"text": "Officials in Riga said on Monday that 31 people were hurt in the storm. "
+                    + "The storm hit Riga and " * 50_000 + "the coast."}
+    added = httpx.post(server.url + "/api/articles", json=page, timeout=120).json()
+    stored = httpx.get(f"{server.url}/api/articles/{added['id']}").json()["passages"]
+    assert stored
+    assert all(len(p["text"]) <= MAX_SENTENCE_CHARS for p in stored)
