@@ -145,7 +145,7 @@ function renderSummary(summary, article) {
 
 function renderFilters(claims, current) {
   return h("fieldset", { class: "filters" },
-    h("legend", {}, "Show"),
+    h("legend", { class: "visually-hidden" }, "Show"),
     FILTERS.map(([value, label]) => h("label", {},
       h("input", { type: "radio", name: "filter", value, checked: value === current }),
       h("span", {}, `${label} `, h("span", { class: "count" },

@@ -46,3 +46,4 @@ document.getElementById("test").addEventListener("click", async () => {
 const current = await settings();
 form.server.value = current.server;
 form.token.value = current.token;
+document.getElementById("fields").disabled = false;
