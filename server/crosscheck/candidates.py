@@ -5,7 +5,8 @@ words of its rarest index terms only (how many passages hold each term comes fro
 store's `terms` table), adding terms rarest first while the passages holding them stay
 within POSTINGS. Passages are ranked by the summed weights (idf-like) of the terms they
 hold, read straight from FTS5 doclists: no bm25 per row. All claims of a page go to the
-store in one SQL statement.
+store in one SQL statement; of the WIDEN x limit passages it returns per claim, the limit
+closest by the matching scorer are kept.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-from .store import Store
+from rapidfuzz import process, utils
+
+from .match import SCORER
+from .store import Hit, Store
 from .types import Passage, Sentence
 
 STOPWORDS = frozenset("""
@@ -28,7 +32,8 @@ while who whom why will with would you your said says say according year years
 """.split())
 MIN_TERMS = 3  # always search this many of a claim's rarest words, however common
 MAX_TERMS = 8
-POSTINGS = 2000  # beyond MIN_TERMS, add a term only while the rows to read stay under this
+POSTINGS = 1000  # beyond MIN_TERMS, add a term only while the rows to read stay under this
+WIDEN = 4  # passages fetched per candidate wanted, then the closest kept
 REFERENCE = 1_000_000  # weight of a term: log(1 + REFERENCE / passages holding it), idf-like
 
 
@@ -58,9 +63,23 @@ def rarest(words: Iterable[str], terms: dict[str, tuple[str, int]]) -> list[tupl
 
 
 def candidates_for(
-    store: Store, claims: Sequence[Sentence], exclude: Iterable[int], limit: int = 20
+    store: Store, claims: Sequence[Sentence], exclude: Iterable[int], limit: int = 15
 ) -> list[list[Passage]]:
     """For each claim, the stored passages most likely to state the same fact."""
     words = [content_words(c.text) for c in claims]
     terms = store.term_frequencies(sorted({w for ws in words for w in ws}))
-    return store.search_many([rarest(ws, terms) for ws in words], exclude, limit)
+    found = store.search_many([rarest(ws, terms) for ws in words], exclude, limit * WIDEN)
+    kept = [closest(c.text, hits, limit) for c, hits in zip(claims, found, strict=True)]
+    passages = store.passages(hit for hits in kept for hit in hits)
+    return [[passages[pid] for pid, _, _ in hits] for hits in kept]
+
+
+def closest(claim: str, hits: list[Hit], limit: int) -> list[Hit]:
+    """The `limit` hits closest to the claim by SCORER (passages holding the same rare
+    terms tie in the index's ranking: near-copies of one sentence, say)."""
+    if len(hits) <= limit:
+        return hits
+    ranked = process.extract(utils.default_process(claim),
+                             [utils.default_process(text) for _, text, _ in hits],
+                             scorer=SCORER, processor=None, limit=limit)
+    return [hits[i] for _, _, i in ranked]

@@ -22,6 +22,7 @@ from sqlite_utils.migrations import Migrations
 from .types import Article, Passage, Sentence
 
 migrations = Migrations("crosscheck")
+Hit = tuple[int, str, int]  # a passage found: (id, text, article id)
 WORD = re.compile(r"\w+")
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 COMPOUND_MAX = 100  # queries per SQL statement (SQLite allows 500 terms in a compound select)
@@ -242,23 +243,23 @@ class Store:
     def search_many(
         self, queries: Sequence[Sequence[tuple[str, float]]], exclude: Iterable[int] = (),
         limit: int = 20,
-    ) -> list[list[Passage]]:
+    ) -> list[list[Hit]]:
         """For each query, a list of (word, weight), the passages outside articles `exclude`
         whose words weigh most: one FTS5 doclist per word, summed, no bm25 per row."""
-        found: list[list[Passage]] = [[] for _ in queries]
+        found: list[list[Hit]] = [[] for _ in queries]
         for start in range(0, len(queries), COMPOUND_MAX):
             chunk = [i for i in range(start, min(start + COMPOUND_MAX, len(queries)))
                      if queries[i]]
             if chunk:
-                for i, passage in self._search_chunk(queries, chunk, sorted(set(exclude)), limit):
-                    found[i].append(passage)
+                for i, *hit in self._search_chunk(queries, chunk, sorted(set(exclude)), limit):
+                    found[i].append(tuple(hit))  # type: ignore[arg-type]
         return found
 
     def _search_chunk(
         self, queries: Sequence[Sequence[tuple[str, float]]], chunk: list[int],
         excluded: list[int], limit: int,
-    ) -> Iterator[tuple[int, Passage]]:
-        """One SQL statement: each query's best `limit`, joined to passage and article."""
+    ) -> list[tuple[int, int, str, int]]:
+        """One SQL statement: (query, passage id, text, article id) of each query's best."""
         skip = (
             f"where rowid not in (select id from passages where article_id in "
             f"({','.join('?' * len(excluded))}))" if excluded else ""
@@ -272,15 +273,21 @@ class Store:
                 f"select * from (select {i} as query, rowid as id, sum(w) as weight "
                 f"from ({postings}) {skip} group by rowid order by weight desc limit {int(limit)})")
             args += [x for word, weight in queries[i] for x in (weight, f'"{word}"')] + excluded
-        rows = self.db.execute(
+        return self.db.execute(
             f"with hits as ({' union all '.join(parts)}) "
-            "select h.query, p.id, p.text, p.article_id, a.title, a.outlet, a.url, a.published "
-            "from hits h join passages p on p.id = h.id join articles a on a.id = p.article_id "
-            "order by h.query, h.weight desc",
+            "select h.query, p.id, p.text, p.article_id from hits h "
+            "join passages p on p.id = h.id order by h.query, h.weight desc",
             args,
-        )
-        for query, *fields in rows:
-            yield query, Passage(*fields)
+        ).fetchall()
+
+    def passages(self, hits: Iterable[Hit]) -> dict[int, Passage]:
+        """The hits as Passages, with their articles' metadata (fetched once per article)."""
+        hits = list(hits)
+        ids = sorted({article_id for _, _, article_id in hits})
+        meta = {row[0]: row[1:] for row in self.db.execute(
+            f"select id, title, outlet, url, published from articles "
+            f"where id in ({','.join('?' * len(ids))})", ids)} if ids else {}
+        return {pid: Passage(pid, text, aid, *meta[aid]) for pid, text, aid in hits}
 
     def articles(self) -> list[dict[str, Any]]:
         return list(self.db.query(
