@@ -128,3 +128,24 @@ def test_import_while_the_server_adds_the_same_articles(db_path: Path, tmp_path:
         server.stop()
     stored = state(db_path)
     assert set(stored) == {item["url"] for item in items}
+
+
+def test_readers_are_not_blocked_by_a_writer(live_server: LiveServer, db_path: Path) -> None:
+    """Another process holds the write lock: reads and analyses go on, an addition waits."""
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("begin immediate")
+    writer.execute("update articles set title = title")
+    try:
+        assert httpx.get(live_server.url + "/api/articles").status_code == 200
+        analysis = httpx.post(live_server.url + "/api/analyze", json=article(7), timeout=60)
+        assert analysis.status_code == 200
+        with ThreadPoolExecutor(1) as pool:
+            adding = pool.submit(httpx.post, live_server.url + "/api/articles", json=article(8),
+                                 timeout=60)
+            time.sleep(0.5)
+            assert not adding.done()  # waiting for the lock, not failing
+            writer.execute("commit")
+            assert adding.result().status_code == 201
+    finally:
+        writer.close()
+    assert "https://news.test/8" in state(db_path)
