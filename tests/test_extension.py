@@ -102,6 +102,8 @@ class Panel:
         self.news = context.new_page()
         self.news.goto(url)
         self.page = context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.set_server(server)
         tab = self.page.evaluate("u => chrome.tabs.query({url: u}).then(t => t[0].id)", url)
         self.page.goto(f"{self.ext}/panel/panel.html?tab={tab}")
@@ -123,6 +125,7 @@ class Panel:
     def wait(self) -> None:
         """Until the panel shows an answer or an error (a check takes seconds on a busy box)."""
         expect(self.page.locator(".answer, .status.error").first).to_be_visible(timeout=30_000)
+        assert not self.errors
 
     def shot(self, name: str, page: Page | None = None) -> None:
         SHOTS.mkdir(exist_ok=True)
@@ -272,6 +275,7 @@ def test_connection_test_in_the_options(browser: BrowserContext, site: str,
     page.click("#test")
     expect(page.locator("#result")).to_have_text(
         re.compile(r"Connected: \d+ articles, \d+ passages stored\."))
+    panel.shot("options")
     page.fill("#server", f"http://127.0.0.1:{free_port()}")
     page.click("#test")
     expect(page.locator("#result")).to_contain_text("not running")
