@@ -209,14 +209,14 @@ const BUSY = {
 };
 
 function renderBusy(job) {
-  return h("div", { class: "status busy" },
+  return h("div", { class: "status busy", role: "status" },
     h("progress", { "aria-label": BUSY[job] }), h("p", {}, BUSY[job]));
 }
 
 function renderNotice(added) {
   const text = added.duplicate ? "This page is already in your sources."
     : `Added to your sources (${added.passages} passages).`;
-  return h("div", { class: "status notice" }, h("p", {}, text));
+  return h("div", { class: "status notice", role: "status" }, h("p", {}, text));
 }
 
 // error.kind -> [title (else the message itself), what to do]; the kinds come from lib/api.js
