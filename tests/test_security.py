@@ -11,12 +11,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from conftest import LiveServer
+from conftest import LiveServer, free_port
 
 ARTICLE = {
     "text": "The city council of Lyon approved a budget of 412 million euros on Thursday, the "
@@ -238,11 +239,40 @@ def test_token_from_environment(db_path: Path, monkeypatch: pytest.MonkeyPatch) 
         live.stop()
 
 
-def test_binding_elsewhere_needs_a_flag(db_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "crosscheck", "serve", "--host", "0.0.0.0", "--db", str(db_path)],
-        capture_output=True, text=True, timeout=60,
-    )
-    assert run.returncode == 2
-    assert "--allow-remote" in run.stderr
+def serve(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crosscheck", "serve", "--db", str(db), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_binding_elsewhere_needs_a_flag_and_warns(db_path: Path) -> None:
+    refused = serve(db_path, "--host", "192.0.2.1")  # TEST-NET-1: never this machine
+    assert refused.returncode == 2
+    assert "--allow-remote" in refused.stderr
     assert not db_path.exists()
+    wildcard = serve(db_path, "--host", "0.0.0.0", "--allow-remote")
+    assert wildcard.returncode == 2
+    assert "bind the one address" in wildcard.stderr
+    # confirmed: the warning comes first, then binding an address we do not have fails
+    confirmed = serve(db_path, "--host", "192.0.2.1", "--allow-remote", "--port", "1")
+    assert "WARNING" in confirmed.stderr and "no --token" in confirmed.stderr
+    assert confirmed.returncode != 0
+
+
+def test_bound_address_is_our_name_too(db_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crosscheck", "serve", "--host", "127.0.0.2", "--port", str(port),
+         "--db", str(db_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.2:{port}"
+    try:
+        for _ in range(300):
+            try:
+                health = httpx.get(url + "/api/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert health.status_code == 200
+        refused(httpx.get(url + "/api/health", headers={"Host": f"evil.example:{port}"}), 421)
+    finally:
+        proc.terminate()
+        proc.wait(10)

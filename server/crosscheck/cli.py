@@ -81,21 +81,31 @@ def serve(host: str, allow_remote: bool, port: int, token: str | None,
     import uvicorn
 
     from .app import create_app
-    from .security import Policy, is_loopback
+    from .security import Policy
 
-    remote = not is_loopback(host)
-    if remote and not allow_remote:
-        raise click.UsageError(f"--host {host} lets other machines reach your store; "
-                               "add --allow-remote to confirm (and set --token).")
-    if remote:
-        click.secho(f"WARNING: serving on {host}, reachable from other machines"
-                    + ("" if token else ", with no --token: anyone who can reach it can use it"),
-                    fg="yellow", err=True)
-    policy = Policy(port=port, bound_host=host if remote else None,
-                    extension_origins=extension_origins, token=token or None)
+    check_host(host, allow_remote, token)
+    policy = Policy(port=port, bound_host=host, extension_origins=extension_origins,
+                    token=token or None)
     app = create_app(db_path, seeds=not no_seeds, policy=policy)
     click.echo(f"Crosscheck on http://{host}:{port} (store: {db_path})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def check_host(host: str, allow_remote: bool, token: str | None) -> None:
+    """Refuse a non-loopback address unless confirmed, and warn when it is."""
+    from .security import is_loopback, is_wildcard
+
+    if is_wildcard(host):
+        raise click.UsageError(f"--host {host}: bind the one address others will use; the "
+                               "server answers only to requests addressed to it.")
+    if is_loopback(host):
+        return
+    if not allow_remote:
+        raise click.UsageError(f"--host {host} lets other machines reach your store; "
+                               "add --allow-remote to confirm (and set --token).")
+    click.secho(f"WARNING: serving on {host}, reachable from other machines"
+                + ("" if token else ", with no --token: anyone who can reach it can use it"),
+                fg="yellow", err=True)
 
 
 @cli.command()

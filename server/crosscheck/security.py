@@ -38,7 +38,7 @@ class Policy:
     """What the server trusts. `port` None (not yet bound, as in tests) accepts any port."""
 
     port: int | None = None
-    bound_host: str | None = None  # a non-loopback address the owner chose to bind to
+    bound_host: str | None = None  # the address bound, if the owner chose one: also our name
     extension_origins: tuple[str, ...] = ()  # pinned extension origins; empty: any extension
     token: str | None = None
 
@@ -48,6 +48,14 @@ def is_loopback(host: str) -> bool:
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def is_wildcard(host: str) -> bool:
+    """0.0.0.0 or ::, which bind every address of the machine."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
     except ValueError:
         return False
 
