@@ -149,3 +149,42 @@ def test_readers_are_not_blocked_by_a_writer(live_server: LiveServer, db_path: P
     finally:
         writer.close()
     assert "https://news.test/8" in state(db_path)
+
+
+def post_all(server: LiveServer, items: list[dict[str, str]]) -> list[int]:
+    """Send every item, 4 at a time; a broken connection counts as status 0."""
+    def send(item: dict[str, str]) -> int:
+        try:
+            return httpx.post(server.url + "/api/articles", json=item, timeout=60).status_code
+        except httpx.TransportError:
+            return 0
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(send, items))
+
+
+def test_killed_server_leaves_whole_articles(db_path: Path, tmp_path: Path) -> None:
+    items = [article(i) for i in range(150)]
+    clean_db = tmp_path / "clean.db"
+    run_import(write_jsonl(tmp_path / "articles.jsonl", items), clean_db)
+    clean = state(clean_db)
+
+    server = LiveServer(db_path, "--no-seeds")
+    with ThreadPoolExecutor(1) as pool:
+        sending = pool.submit(post_all, server, items)
+        deadline = time.monotonic() + 60
+        while articles_in(db_path) < 10 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        server.proc.kill()
+        statuses = sending.result()
+    server.stop()
+    assert 0 in statuses  # the kill did land while articles were being added
+    stored = state(db_path)
+    assert 10 <= len(stored) < len(items)
+    assert all(passages == clean[url] for url, passages in stored.items())
+
+    server = LiveServer(db_path, "--no-seeds")
+    try:
+        assert set(post_all(server, items)) <= {200, 201}
+    finally:
+        server.stop()
+    assert state(db_path) == clean
