@@ -271,12 +271,13 @@ class Store:
                 for _ in queries[i])
             parts.append(
                 f"select * from (select {i} as query, rowid as id, sum(w) as weight "
-                f"from ({postings}) {skip} group by rowid order by weight desc limit {int(limit)})")
+                f"from ({postings}) {skip} group by rowid "
+                f"order by weight desc, rowid limit {int(limit)})")
             args += [x for word, weight in queries[i] for x in (weight, f'"{word}"')] + excluded
         return self.db.execute(
             f"with hits as ({' union all '.join(parts)}) "
             "select h.query, p.id, p.text, p.article_id from hits h "
-            "join passages p on p.id = h.id order by h.query, h.weight desc",
+            "join passages p on p.id = h.id order by h.query, h.weight desc, h.id",
             args,
         ).fetchall()
 

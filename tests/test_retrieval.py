@@ -1,0 +1,94 @@
+"""Candidate retrieval on a real SQLite store: term counts, rarest terms, batching."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import seed_text
+
+from crosscheck import pipeline
+from crosscheck.candidates import MIN_TERMS, candidates_for, content_words, rarest
+from crosscheck.claims import extract_claims
+from crosscheck.extract import extract
+from crosscheck.store import COMPOUND_MAX, Store
+from crosscheck.types import Article, Page, Sentence
+
+
+def seeded(path: Path) -> Store:
+    store = Store(path)
+    pipeline.ensure_seeded(store)
+    return store
+
+
+def vocab(path: Path) -> dict[str, int]:
+    """What FTS5 itself says: passages holding each term."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("create virtual table temp.v using fts5vocab(main, passages_fts, row)")
+        return dict(conn.execute("select term, doc from temp.v"))
+
+
+def terms(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        return dict(conn.execute("select term, df from terms where df > 0"))
+
+
+def test_term_counts_follow_adds_and_deletes(db_path: Path) -> None:
+    store = seeded(db_path)
+    assert terms(db_path) == vocab(db_path)
+    text = "Putin visited Pyongyang on Wednesday. Visits by Russian leaders are rare events."
+    added, _, _ = store.add(Article(text=text), [Sentence(text, 0, len(text))])
+    assert terms(db_path) == vocab(db_path)
+    visits = vocab(db_path)["visit"]
+    assert store.term_frequencies(["visited", "zzzz"]) == {"visited": ("visit", visits)}
+    store.delete(added)
+    assert terms(db_path) == vocab(db_path)
+
+
+def test_rarest_terms_first_one_word_per_term() -> None:
+    words = ["said", "visits", "visit", "pyongyang", "putin"]
+    found = {"said": ("said", 900), "visits": ("visit", 40), "visit": ("visit", 40),
+             "pyongyang": ("pyongyang", 3), "putin": ("putin", 12)}
+    chosen = [w for w, _ in rarest(words, found)]
+    assert chosen[:2] == ["pyongyang", "putin"]
+    assert len({found[w][0] for w in chosen}) == len(chosen) >= MIN_TERMS
+    weights = [weight for _, weight in rarest(words, found)]
+    assert weights == sorted(weights, reverse=True)
+
+
+def test_candidates_find_the_other_outlet_not_the_page_itself(db_path: Path) -> None:
+    store = seeded(db_path)
+    text = extract(Page(text=seed_text("001"))).text
+    claims = [c for c in extract_claims(text) if "25 years" in c.text]
+    own = set(store.same_as(None, text))
+    assert own
+    [found] = candidates_for(store, claims, own)
+    assert found and all(p.article_id not in own for p in found)
+    assert any("24 years" in p.text and p.outlet for p in found)
+
+
+def test_many_claims_in_chunks_keep_their_order(db_path: Path) -> None:
+    store = seeded(db_path)
+    claims = extract_claims(seed_text("004")) + extract_claims(seed_text("000"))
+    many = (claims * (COMPOUND_MAX // len(claims) + 2))[: COMPOUND_MAX + 7]
+    batched = candidates_for(store, many, ())
+    single = [candidates_for(store, [c], ())[0] for c in claims]
+    ids = [[p.id for p in found] for found in batched]
+    assert ids[: len(claims)] == [[p.id for p in found] for found in single]
+    assert ids[-1] == [p.id for p in single[(len(many) - 1) % len(claims)]]
+    assert any(ids)
+
+
+def test_a_claim_of_stopwords_or_unknown_words_finds_nothing(db_path: Path) -> None:
+    store = seeded(db_path)
+    claims = [Sentence("It was what they said it would be.", 0, 34),
+              Sentence("Zyxwv qwertz plonk frobnicate.", 0, 30)]
+    assert not content_words(claims[0].text)
+    assert candidates_for(store, claims, ()) == [[], []]
+
+
+def test_analysis_after_import_adds_through_the_same_connection(db_path: Path) -> None:
+    store = seeded(db_path)
+    pipeline.analyze(store, Page(text=seed_text("001")))
+    added = pipeline.add(store, Page(text="A new report says 12 ships docked in Nampo on Monday."))
+    assert not added.duplicate and store.article(added.id) is not None
