@@ -276,3 +276,12 @@ def test_bound_address_is_our_name_too(db_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_new_store_is_readable_by_its_owner_only(server: LiveServer, db_path: Path) -> None:
+    """A token guards the API; on a shared machine the file must not be readable instead."""
+    assert httpx.post(server.url + "/api/articles", json=ARTICLE).status_code == 201
+    files = [p for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)]
+    assert db_path in files and len(files) >= 2  # the store and its WAL
+    for path in files:
+        assert path.stat().st_mode & 0o077 == 0, path

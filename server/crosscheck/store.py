@@ -88,6 +88,7 @@ class Store:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            Path(self.path).touch(mode=0o600)  # a new store is its owner's only (WAL files too)
         self._local = threading.local()
         self._write_lock = threading.Lock()
         db = self.db
