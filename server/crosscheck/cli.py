@@ -67,8 +67,8 @@ def cli() -> None:
               help="Confirm binding --host to an address other machines can reach.")
 @click.option("--port", default=8765, show_default=True, type=int)
 @click.option("--token", envvar="CROSSCHECK_TOKEN",
-              help="Refuse every request without 'Authorization: Bearer TOKEN' "
-                   "(also read from CROSSCHECK_TOKEN). For machines shared by several people.")
+              help="Refuse every request without 'Authorization: Bearer TOKEN'. For machines "
+                   "shared by several people; prefer CROSSCHECK_TOKEN, which `ps` does not show.")
 @click.option("--extension-origin", "extension_origins", multiple=True,
               envvar="CROSSCHECK_EXTENSION_ORIGIN",
               help="Answer only this extension, e.g. chrome-extension://<id> (repeatable; "
