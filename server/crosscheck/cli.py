@@ -88,7 +88,9 @@ def serve(host: str, allow_remote: bool, port: int, token: str | None,
                     token=token or None)
     app = create_app(db_path, seeds=not no_seeds, policy=policy)
     click.echo(f"Crosscheck on http://{host}:{port} (store: {db_path})", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # past 64 open connections uvicorn answers 503; a stop waits at most 5 s for requests
+    uvicorn.run(app, host=host, port=port, log_level="info", limit_concurrency=64,
+                timeout_graceful_shutdown=5)
 
 
 def check_host(host: str, allow_remote: bool, token: str | None) -> None:
