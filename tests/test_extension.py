@@ -22,6 +22,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, LiveServer, free_port, seed_text
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from starlette.testclient import TestClient
 
 EXTENSION = ROOT / "extension"
 PAGES = Path(__file__).parent / "extension_pages"
@@ -321,6 +322,53 @@ def test_nothing_matched_with_an_empty_store(browser: BrowserContext, site: str,
         panel.shot("nothing-matched")
     finally:
         empty.stop()
+
+
+SAVED = PAGES / "answer-001.json"  # `crosscheck analyze seeds/001_*.txt --json`, as saved
+
+
+def shape(value: object) -> object:
+    """The keys of every object in a JSON value, recursively; lists by their items' union."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        merged: dict = {}
+        for item in value:
+            found = shape(item)
+            merged |= found if isinstance(found, dict) else {}
+        return [merged]
+    return None
+
+
+def test_saved_answer_has_the_shape_the_server_answers(client: TestClient) -> None:
+    """Pins the contract between server and panel: the panel's tests render the saved answer."""
+    live = client.post("/api/analyze", json={"text": seed_text("001")}).json()
+    assert shape(live) == shape(json.loads(SAVED.read_text("utf-8")))
+
+
+def show_answer(panel: Panel, answer: dict) -> None:
+    """Hand the panel an answer as the background would, through the tab's session state."""
+    panel.page.evaluate("""([answer]) => {
+        const tab = new URLSearchParams(location.search).get('tab');
+        return chrome.storage.session.set({['tab:' + tab]: {answer}}); }""", [answer])
+
+
+def test_passages_render_as_text_and_links_only_to_the_web(browser: BrowserContext,
+                                                           site: str) -> None:
+    answer = json.loads(SAVED.read_text("utf-8"))
+    passage = answer["claims"][0]["matches"][0]["passage"]
+    passage.update(text='<img src=x onerror="document.title=1"> 24 years <b>bold</b>',
+                   url="javascript:document.title=1", outlet="<i>Outlet</i>")
+    answer["server"] = "http://127.0.0.1:8765"
+    panel = Panel(browser, f"{site}/caliber.html", answer["server"])
+    show_answer(panel, answer)
+    first = panel.page.locator(".match").first
+    expect(first.locator("blockquote")).to_contain_text('<img src=x onerror="document.title=1">')
+    expect(first.locator(".outlet")).to_have_text("<i>Outlet</i>")
+    assert panel.page.locator("#results img, #results b, #results i").count() == 0
+    expect(first.locator("a")).to_have_attribute(
+        "href", f"http://127.0.0.1:8765/api/articles/{passage['article_id']}")
+    assert panel.page.locator("a[href^=javascript]").count() == 0
 
 
 ANCHOR = (EXTENSION / "page" / "anchor.js").read_text("utf-8")
