@@ -7,6 +7,7 @@ same afterwards.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sqlite3
 import subprocess
@@ -18,6 +19,10 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from conftest import LiveServer, free_port
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crosscheck.security import Policy, host_allowed, origin_allowed
 
 ARTICLE = {
     "text": "The city council of Lyon approved a budget of 412 million euros on Thursday, the "
@@ -285,3 +290,32 @@ def test_new_store_is_readable_by_its_owner_only(server: LiveServer, db_path: Pa
     assert db_path in files and len(files) >= 2  # the store and its WAL
     for path in files:
         assert path.stat().st_mode & 0o077 == 0, path
+
+
+OWN_HOSTS = {"127.0.0.1:8765", "localhost:8765", "[::1]:8765"}
+NEAR_MISSES = st.sampled_from([
+    "127.0.0.1:8765", "localhost:8765", "[::1]:8765", "127.0.0.1", "127.0.0.1:876",
+    "127.0.0.1:87650", "localhost.:8765", "localhost:8765.evil", "evil.localhost:8765", "[::1]",
+    "::1:8765", "[::ffff:127.0.0.1]:8765", "127.1:8765", "0x7f.1:8765", "127.0.0.1:8765:8765",
+    "LOCALHOST:8765",
+    " localhost:8765", "localhost:+8765", "localhost:08765", "",
+])
+
+
+@settings(max_examples=300)
+@given(st.one_of(NEAR_MISSES, st.text(max_size=40), st.builds(
+    "{}:{}".format, st.text(max_size=12), st.integers(0, 70000))))
+def test_only_our_own_host_names_pass(host: str) -> None:
+    assert host_allowed(Policy(port=8765), host) == (host.lower() in OWN_HOSTS)
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.text(max_size=60), st.sampled_from([
+    EXTENSION, WEB_PAGE, "null", "http://127.0.0.1:8765", "https://127.0.0.1:8765",
+    "http://localhost:8765.evil.example", "chrome-extension://", "chrome-extension://a/b",
+    "moz-extension://2c127fa4-62a7-4b3b-9b0e-3b1c5d6e7f80", "file://", "http://[::1]:8765"])))
+def test_only_extensions_and_our_own_pages_are_trusted_origins(origin: str) -> None:
+    trusted = origin_allowed(Policy(port=8765), origin)
+    own_page = origin.startswith("http://") and origin[len("http://"):].lower() in OWN_HOSTS
+    extension = re.fullmatch(r"(chrome|moz)-extension://[A-Za-z0-9-]+", origin) is not None
+    assert trusted == (own_page or extension)
