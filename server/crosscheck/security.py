@@ -95,8 +95,7 @@ def origin_allowed(policy: Policy, origin: str) -> bool:
 
 def refusal(policy: Policy, request: Request) -> tuple[int, str] | None:
     """Why this request is refused (status, message), or None to let it through."""
-    target = request.url.path + ("?" + request.url.query if request.url.query else "")
-    if len(target) > MAX_URL:
+    if len(request.scope["path"]) + len(request.scope["query_string"]) > MAX_URL:
         return 414, f"the URL is longer than {MAX_URL} characters"
     host = request.headers.get("host", "")
     if not host_allowed(policy, host):
