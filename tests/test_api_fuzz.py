@@ -7,7 +7,6 @@ checks each answer (status, content type and body) against it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx2 as httpx
 import pytest
@@ -38,3 +37,22 @@ def test_api_never_fails(case: schemathesis.Case, server: LiveServer) -> None:
     # A well-formed page may still hold no article prose: that is a 422 by design, so
     # "schema-valid data is accepted" does not hold for this API.
     case.call_and_validate(base_url=server.url, excluded_checks=[positive_data_acceptance])
+
+
+@pytest.fixture(scope="module")
+def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path_factory.mktemp("fuzz-token") / "crosscheck.db", "--no-seeds",
+                      "--token", TOKEN)
+    yield live
+    live.stop()
+
+
+TOKEN = "fuzz-token"
+
+
+@schema.parametrize()
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_with_a_token_never_fails(case: schemathesis.Case, token_server: LiveServer) -> None:
+    assert case.call(base_url=token_server.url).status_code == 401  # without it: refused
+    case.call_and_validate(base_url=token_server.url, headers={"Authorization": f"Bearer {TOKEN}"},
+                           excluded_checks=[positive_data_acceptance])
