@@ -374,6 +374,15 @@ def test_passages_render_as_text_and_links_only_to_the_web(browser: BrowserConte
     assert panel.page.locator("a[href^=javascript]").count() == 0
 
 
+def test_a_sentence_not_in_the_page_is_reported_not_highlighted(browser: BrowserContext,
+                                                                 site: str) -> None:
+    panel = Panel(browser, f"{site}/bakery.html", "http://127.0.0.1:8765")
+    show_answer(panel, json.loads(SAVED.read_text("utf-8")))  # the Caliber.az answer
+    panel.page.locator(".claim-text", has_text=FIRST_CLAIM).click()
+    expect(panel.page.locator("#located")).to_have_text("This sentence was not found in the page.")
+    assert panel.news.evaluate("() => CSS.highlights.has('crosscheck')") is False
+
+
 ANCHOR = (EXTENSION / "page" / "anchor.js").read_text("utf-8")
 
 
