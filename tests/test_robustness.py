@@ -115,6 +115,9 @@ HOSTILE = {
     "field of wrong type": b'{"text": ["The President said"]}',
     "over-long url": b'{"text": "The President said 24 people died.", "url": "'
     + b"u" * 3000 + b'"}',
+    "only comments": b'{"html": "' + b"<!--" * 100_000 + b'"}',
+    "only angle brackets": b'{"html": "' + b"<" * 1_000_000 + b'"}',
+    "unclosed attribute": b'{"html": "<a ' + b" " * 1_000_000 + b'The President said."}',
     "deep HTML": b'{"html": "' + b"<div>" * 200_000 + b'The President said 24 people died."}',
     "deep HTML just under the parser's limit": b'{"html": "' + b"<div>" * 250
     + b'The President of France said on Monday that 24 people died in Paris."}',
