@@ -60,6 +60,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for page in PAGES.glob("*.html"):
         shutil.copy(page, root / page.name)
     (root / "caliber.html").write_text(caliber_html(), "utf-8")
+    bakery = (PAGES / "bakery.html").read_text("utf-8")
+    (root / "long-title.html").write_text(bakery.replace("<title>", "<title>" + "Long " * 400))
     server = ThreadingHTTPServer(("127.0.0.1", 0),
                                  functools.partial(QuietHandler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -301,6 +303,13 @@ def test_access_token_from_the_options_is_sent(browser: BrowserContext, site: st
             "Connected: 0 articles, 0 passages stored.")
     finally:
         guarded.stop()
+
+
+def test_a_title_longer_than_the_server_takes_is_cut(browser: BrowserContext, site: str,
+                                                     server: LiveServer) -> None:
+    panel = Panel(browser, f"{site}/long-title.html", server.url)
+    panel.check()
+    expect(panel.page.locator(".counts")).to_contain_text(re.compile(r"[1-9]\d* claims? found"))
 
 
 def test_page_without_article_text(browser: BrowserContext, site: str,

@@ -2,7 +2,9 @@
 
 import { loadSettings } from "./browser.js";
 
-export const DEFAULTS = { server: "http://127.0.0.1:8765", token: "" };
+const DEFAULTS = { server: "http://127.0.0.1:8765", token: "" };
+// The server refuses longer fields (422): a too long title is cut, a too long address left out.
+const LIMITS = { title: 1000, url: 2048 };
 export const START_COMMAND = "make run";
 
 // kind: "down" (nothing answers), "refused" (401/403), "empty" (422: no article text),
@@ -38,7 +40,9 @@ async function call(path, { method = "GET", body, config } = {}) {
     throw new ApiError("down", `The Crosscheck server is not running at ${server}.`, server);
   }
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(errorKind(response.status), data.error || response.statusText, server);
+  if (!response.ok) {
+    throw new ApiError(errorKind(response.status), data.error || response.statusText, server);
+  }
   return { data, status: response.status, server };
 }
 
@@ -52,12 +56,20 @@ export async function health(config) {
   return (await call("/api/health", { config })).data;
 }
 
+function fit(page) {
+  return {
+    ...page,
+    title: page.title?.slice(0, LIMITS.title),
+    url: page.url?.length > LIMITS.url ? null : page.url,
+  };
+}
+
 export async function analyze(page) {
-  const { data, server } = await call("/api/analyze", { method: "POST", body: page });
+  const { data, server } = await call("/api/analyze", { method: "POST", body: fit(page) });
   return { ...data, server };
 }
 
 export async function addArticle(page) {
-  const { data, status } = await call("/api/articles", { method: "POST", body: page });
+  const { data, status } = await call("/api/articles", { method: "POST", body: fit(page) });
   return { ...data, duplicate: status !== 201 };
 }

@@ -36,18 +36,20 @@ async function showClaim(button) {
     prefix: text.slice(Math.max(0, claim.start - 32), claim.start),
     suffix: text.slice(claim.end, claim.end + 32),
   };
-  for (const other of results.querySelectorAll(".claim-text.located")) other.classList.remove("located");
+  for (const other of results.querySelectorAll(".located")) other.classList.remove("located");
   try {
     const found = await browser.highlightInPage(tabId, quote);
     button.classList.toggle("located", found.found);
-    located.textContent = found.found ? "Highlighted in the page." : "This sentence was not found in the page.";
+    located.textContent = found.found ? "Highlighted in the page."
+      : "This sentence was not found in the page.";
   } catch (error) {
     located.textContent = `The page cannot be reached (${error.message}).`;
   }
 }
 
-document.getElementById("check").addEventListener("click", () => browser.send({ job: "check", tabId }));
-document.getElementById("add").addEventListener("click", () => browser.send({ job: "add", tabId }));
+for (const button of buttons) { // a button's id names its job in background.js
+  button.addEventListener("click", () => browser.send({ job: button.id, tabId }));
+}
 document.getElementById("settings").addEventListener("click", () => browser.openOptions());
 results.addEventListener("change", (event) => {
   if (event.target.name !== "filter") return;
