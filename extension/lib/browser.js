@@ -19,15 +19,20 @@ export async function readPage(tabId) {
   return result.result;
 }
 
+// The anchoring script and its style go into a page once, on the first claim click.
 export async function highlightInPage(tabId, quote) {
-  await ext.scripting.insertCSS({ target: { tabId }, files: ["page/highlight.css"] });
-  await ext.scripting.executeScript({ target: { tabId }, files: ["page/anchor.js"] });
-  const [result] = await ext.scripting.executeScript({
-    target: { tabId },
-    func: (q) => globalThis.crosscheckAnchor.highlight(q),
-    args: [quote],
+  const target = { tabId };
+  const [ready] = await ext.scripting.executeScript({
+    target, func: () => Boolean(globalThis.crosscheckAnchor),
   });
-  return result.result;
+  if (!ready.result) {
+    await ext.scripting.insertCSS({ target, files: ["page/highlight.css"] });
+    await ext.scripting.executeScript({ target, files: ["page/anchor.js"] });
+  }
+  const [found] = await ext.scripting.executeScript({
+    target, func: (q) => globalThis.crosscheckAnchor.highlight(q), args: [quote],
+  });
+  return found.result;
 }
 
 // --- tabs, panel, toolbar ------------------------------------------------
