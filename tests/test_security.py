@@ -154,6 +154,8 @@ def test_cross_site_no_cors_load_is_refused(server: LiveServer) -> None:
     refused(httpx.get(server.url + "/api/articles", headers=image), 403)
     refused(httpx.get(server.url + "/api/articles", headers={
         "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}), 403)
+    other_local_page = {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors"}
+    refused(httpx.get(server.url + "/api/articles", headers=other_local_page), 403)
     typed_by_owner = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"}
     assert httpx.get(server.url + "/api/articles", headers=typed_by_owner).status_code == 200
     extension_get = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}
@@ -231,6 +233,18 @@ def test_token_preflight_is_answered_and_refusal_readable_by_extension(
     no_token = httpx.post(url, json=ARTICLE, headers={"Origin": EXTENSION})
     refused(no_token, 401)
     assert no_token.headers["access-control-allow-origin"] == EXTENSION
+
+
+def test_pinned_extension_origin_from_environment(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CROSSCHECK_EXTENSION_ORIGIN", EXTENSION)
+    live = LiveServer(db_path)
+    try:
+        other = {"Origin": "moz-extension://2c127fa4-62a7-4b3b-9b0e-3b1c5d6e7f80"}
+        refused(httpx.get(live.url + "/api/health", headers=other), 403)
+        assert httpx.get(live.url + "/api/health", headers={"Origin": EXTENSION}).status_code == 200
+    finally:
+        live.stop()
 
 
 def test_token_from_environment(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
