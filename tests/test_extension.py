@@ -110,6 +110,7 @@ class Panel:
         self.set_server(server)
         tab = self.page.evaluate("u => chrome.tabs.query({url: u}).then(t => t[0].id)", url)
         self.page.goto(f"{self.ext}/panel/panel.html?tab={tab}")
+        expect(self.page.locator("#check")).to_be_enabled()  # the panel has found its tab
 
     def set_server(self, address: str, token: str = "") -> None:
         self.page.goto(f"{self.ext}/options/options.html")
