@@ -31,7 +31,7 @@ they this those through to too under until up very was we were what when where w
 while who whom why will with would you your said says say according year years
 """.split())
 MIN_TERMS = 3  # always search this many of a claim's rarest words, however common
-MAX_TERMS = 8
+MAX_TERMS = 6
 POSTINGS = 1000  # beyond MIN_TERMS, add a term only while the rows to read stay under this
 WIDEN = 4  # passages fetched per candidate wanted, then the closest kept
 REFERENCE = 1_000_000  # weight of a term: log(1 + REFERENCE / passages holding it), idf-like
