@@ -122,3 +122,15 @@ def test_help_lists_every_command() -> None:
     out = crosscheck("--help").stdout
     for command in ("serve", "analyze", "add", "import", "extract", "articles", "remove", "stats"):
         assert command in out
+
+
+def test_import_survives_lone_surrogates(db_path: Path, tmp_path: Path) -> None:
+    lines = tmp_path / "odd.jsonl"
+    lines.write_text(
+        '{"url": "https://odd.test/1", "title": "Odd \\udc00 title", "text": '
+        '"The council said on Monday that 40 people \\ud800 attended the opening of the bridge."}\n')
+    run = crosscheck("import", str(lines), db=db_path)
+    assert run.returncode == 0, run.stderr
+    assert "1 added" in run.stdout
+    stored = json.loads(crosscheck("articles", "--json", db=db_path).stdout)["articles"]
+    assert [a["title"] for a in stored if a["url"] == "https://odd.test/1"] == ["Odd \ufffd title"]

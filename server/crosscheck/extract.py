@@ -57,6 +57,7 @@ TEASER_CARDS = 3  # articles inside an article: a list of other stories
 LINK_SHARE = 0.8  # a short block this much link text is a teaser or a menu entry
 SHORT_BLOCK = 20  # words
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters, soft hyphen
+SURROGATE = re.compile("[\ud800-\udfff]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -65,6 +66,7 @@ class ExtractError(ValueError):
 
 
 def extract(page: Page) -> Article:
+    page = Page(**{k: valid_unicode(v) for k, v in vars(page).items()})
     if page.html is not None and page.html.strip():
         article = extract_html(page.html, url=page.url)
     elif page.text is not None and page.text.strip():
@@ -80,6 +82,17 @@ def extract(page: Page) -> Article:
         author=page.author or article.author,
         language=article.language,
     )
+
+
+def valid_unicode(value: str | None) -> str | None:
+    """Lone surrogates (JSON allows them, UTF-8 does not) become U+FFFD."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return SURROGATE.sub("\ufffd", value)
+    return value
 
 
 def normalize_space(text: str) -> str:
