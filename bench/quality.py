@@ -40,10 +40,12 @@ FNC_RELATION = {"agree": "corroborates", "disagree": "conflicts", "discuss": "re
                 "unrelated": "none"}
 
 
-def relation_of(claim: str, passages: list[str]) -> str:
-    """Our verdict for a claim against passages of one other text: its strongest relation."""
+def relation_of(claim: str, passages: list[str], published: str | None = None) -> str:
+    """Our verdict for a claim against passages of one other text (published then): its
+    strongest relation."""
     found = match.relate(Sentence(claim, 0, len(claim)),
-                         [Passage(i, p, 1) for i, p in enumerate(passages)], limit=len(passages))
+                         [Passage(i, p, 1, published=published) for i, p in enumerate(passages)],
+                         limit=len(passages))
     relations = {m.relation for m in found}
     return next((r for r in RELATIONS if r in relations), "none")
 
@@ -67,9 +69,16 @@ def labelled(name: str) -> list[dict[str, str]]:
 
 
 def labelled_figures(name: str) -> dict[str, dict[str, float]]:
-    rows = labelled(name)
+    rows, dated = labelled(name), seed_dates()
     return per_relation([r["relation"] for r in rows],
-                        [relation_of(r["claim"], [r["passage"]]) for r in rows])
+                        [relation_of(r["claim"], [r["passage"]], dated.get(r.get("passage_doc", "")))
+                         for r in rows])
+
+
+def seed_dates() -> dict[str, str]:
+    """Publication date of each seed document by its number ("004" -> "2024-06")."""
+    manifest = json.loads((ROOT / "seeds" / "manifest.json").read_text("utf-8"))
+    return {d["file"][:3]: d["published"] for d in manifest["documents"] if d["published"]}
 
 
 def through_pipeline(name: str) -> dict[str, dict[str, float]]:

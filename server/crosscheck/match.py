@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -50,7 +50,9 @@ from .numbers import (
     negated,
     quantities,
     stem,
+    years_ago,
 )
+from .synonyms import concept, concepts, rewrite_phrases
 from .types import Difference, Match, Passage, Relation, Sentence
 
 SCORER = fuzz.token_set_ratio  # one cdist-able scorer: the topic test, and the naive baseline
@@ -58,6 +60,7 @@ CORROBORATE_AT = 0.5  # score from which two sentences state the same fact
 NOT_SAME_FACT = 0.499  # the highest score of a related passage
 SHARED_PHRASE = 6  # ... or from which length a phrase they share word for word (stemmed) says so
 RELATED_AT = 50  # SCORER value from which a passage is on the same topic
+SAME_CONTENT, SAME_CONTENT_SHARE = 5, 0.6  # concepts two sentences share: see same_content
 SAME_THING_WORDS = 3  # content words two sentences share, beyond the unit, to compare amounts
 # Logistic weights over `features`, fitted on MSRP train by `bench/quality.py --fit`.
 WEIGHTS = (
@@ -95,6 +98,7 @@ class Profile:
     phrases: frozenset[tuple[str, ...]]  # runs of SHARED_PHRASE stems
     names: frozenset[str]  # capitalised words after the first
     wording: frozenset[str]  # stems of lower-case content words: what is said, not who
+    concepts: frozenset[str]  # the same words as concept keys (see synonyms.py)
     numbers: frozenset[str]
     quantities: tuple[Quantity, ...]
     dates: tuple[Date, ...]
@@ -104,6 +108,7 @@ class Profile:
 @lru_cache(maxsize=8192)  # about 14 KB each: passages met again by the next claims
 def profile(text: str) -> Profile:
     norm = normalize(text)
+    plain = rewrite_phrases(unicodedata.normalize("NFKC", text).translate(PLAIN))
     words = tuple(stem(w) for w in norm.split())
     return Profile(
         text, norm, words,
@@ -113,6 +118,7 @@ def profile(text: str) -> Profile:
         frozenset(zip(*(words[i:] for i in range(SHARED_PHRASE)), strict=False)),
         frozenset(NAME.findall(text[1:])),
         frozenset(stem(w) for w in WORDING.findall(text)) - STOPWORDS,
+        concepts(WORDING.findall(plain)),
         frozenset(w for w in words if w.isdigit()),
         tuple(quantities(text)), tuple(dates(text)), tuple(negated(text)),
     )
@@ -157,6 +163,22 @@ def scores(a: Profile, bs: Sequence[Profile]) -> np.ndarray:
     return 1 / (1 + np.exp(-z))
 
 
+def counts_same(q: Quantity, p: Quantity) -> bool:
+    """Amounts of the same thing, near-synonyms included ("3 million shells" / "millions of
+    rounds")."""
+    same_head = bool(q.head and p.head) and concept(q.head) == concept(p.head)
+    return same_head or q.counts_same_thing_as(p)
+
+
+def same_content(a: Profile, b: Profile) -> bool:
+    """Many of the same concepts (lower-case content words through synonyms.py, names left
+    out): SAME_CONTENT of them, or SAME_CONTENT_SHARE of the shorter side's and at least
+    three."""
+    shared = len(a.concepts & b.concepts)
+    smaller = min(len(a.concepts), len(b.concepts))
+    return shared >= SAME_CONTENT or shared >= 3 and shared >= SAME_CONTENT_SHARE * smaller
+
+
 def compatible(a: Quantity, b: Quantity) -> bool:
     slack = 1e-9 * max(abs(a.value), abs(b.value), 1.0)
     return a.low <= b.high + slack and b.low <= a.high + slack
@@ -168,7 +190,7 @@ def number_differences(a: Profile, b: Profile, nearby: bool = False) -> list[Dif
     out = []
     for q in a.quantities:
         same = [p for p in b.quantities
-                if q.counts_same_thing_as(p) and (not nearby or q.context & p.context)]
+                if counts_same(q, p) and (not nearby or q.context & p.context)]
         if same and not any(compatible(q, p) for p in same):
             out.append(Difference("number", q.text, same[0].text))
     return out
@@ -185,13 +207,13 @@ def counts_other_things(a: Profile, b: Profile) -> bool:
     """Both count something, but never the same thing ("three million shells" / "11,000
     containers"): however alike the wording, not the same fact."""
     mine, theirs = [q for q in a.quantities if q.unit], [p for p in b.quantities if p.unit]
-    return bool(mine and theirs) and not any(q.counts_same_thing_as(p)
+    return bool(mine and theirs) and not any(counts_same(q, p)
                                              for q in mine for p in theirs)
 
 
 def amounts_agree(a: Profile, b: Profile) -> bool:
     """Both state a compatible amount of the same thing ("24 years" and "24 years ago")."""
-    return any(q.counts_same_thing_as(p) and compatible(q, p) and q.context & p.context
+    return any(counts_same(q, p) and compatible(q, p) and q.context & p.context
                for q in a.quantities for p in b.quantities)
 
 
@@ -234,15 +256,19 @@ def stated(p: Profile, word_stem: str) -> str:
 
 
 def shared_context(a: Profile, b: Profile) -> int:
+    """Content words both use (as concepts, see synonyms.py), the claim's counted words aside."""
     units = set().union(*(q.unit for q in a.quantities)) if a.quantities else set()
-    return len((a.stems & b.stems) - units)
+    return len({concept(s) for s in a.stems - units} & {concept(s) for s in b.stems - units})
 
 
-def judge(claim: Profile, passage: Profile, s: float) -> Judged | None:
+def judge(claim: Profile, passage: Profile, s: float, ago: Sequence[Date] = ()) -> Judged | None:
     """The relation of a passage with score `s` to the claim, the score as the relation
-    settles it (>= CORROBORATE_AT exactly for the same fact), and the differing values."""
+    settles it (>= CORROBORATE_AT exactly for the same fact), and the differing values.
+    `ago`: the passage's "N years ago", as years (see numbers.years_ago)."""
+    if ago:
+        passage = replace(passage, dates=passage.dates + tuple(ago))
     same_thing = shared_context(claim, passage) >= SAME_THING_WORDS
-    if same_fact(claim, passage, s, same_thing):
+    if same_fact(claim, passage, s, same_thing) or same_year(claim, passage, ago):
         diffs = (number_differences(claim, passage) + date_differences(claim, passage)
                  + negation_differences(claim, passage))
         return ("conflicts" if diffs else "corroborates"), max(s, CORROBORATE_AT), tuple(diffs)
@@ -257,7 +283,15 @@ def same_fact(claim: Profile, passage: Profile, s: float, same_thing: bool) -> b
     if counts_other_things(claim, passage):
         return False
     return bool(s >= CORROBORATE_AT or shares_wording(claim, passage)
-                or same_thing and amounts_agree(claim, passage))
+                or same_content(claim, passage) or same_thing and amounts_agree(claim, passage))
+
+
+def same_year(claim: Profile, passage: Profile, ago: Sequence[Date]) -> bool:
+    """The claim's year is the passage's "N years ago" ("in 2000" / "24 years ago" written in
+    2024), and the two share a name and a concept ("Putin", "visit")."""
+    years = {d.year for d in claim.dates if d.year is not None}
+    return (any(d.year in years for d in ago) and bool(claim.names & passage.names)
+            and bool(claim.concepts & passage.concepts) and not counts_other_things(claim, passage))
 
 
 def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[Match]:
@@ -266,7 +300,7 @@ def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[M
     theirs = [profile(p.text) for p in candidates]
     matches = []
     for passage, their, s in zip(candidates, theirs, scores(mine, theirs), strict=True):
-        judged = judge(mine, their, float(s))
+        judged = judge(mine, their, float(s), years_ago(passage.text, passage.published))
         if judged is not None:
             relation, s, diffs = judged
             matches.append(Match(relation, round(s, 3), passage, diffs))

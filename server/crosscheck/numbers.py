@@ -4,7 +4,8 @@
   "three million shells" -> 3,000,000 shells; "a two-day visit" -> 2 day visit;
   "dozens of missiles" -> at least 24 missiles. Each quantity is an interval
   [low, high] (qualifiers widen it) plus the stemmed words of what is counted.
-- dates: "June 19, 2024", "19 June", "2024-06-19", "September 2017", "in 2000".
+- dates: "June 19, 2024", "19 June", "2024-06-19", "September 2017", "in 2000"; with the
+  text's publication date, "24 years ago" (years_ago).
 - negations: "has not supplied" (negated "supply"), "denied" (negated "confirm").
 
 Every found value keeps its span: `text[start:end] == value.text`.
@@ -64,6 +65,7 @@ CURRENCIES = "$£€¥"
 CONTEXT_WORDS = 6
 WORDS_AROUND = re.compile(r"[A-Za-z][A-Za-z'’]+")
 AGE = re.compile(r"\s*(?:-\s*)?old\b", re.IGNORECASE)  # one way to split the spaces: linear
+AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
 RANGE = re.compile(rf"\s*(?:-|to)\s*({DIGITS})\b")
 PLUS = re.compile(r"(?:\+|-?\s*plus\b)")
 PERCENT = re.compile(r"\s*(?:%|per\s*cent\b|percent\b)", re.IGNORECASE)
@@ -178,6 +180,16 @@ def dates(text: str) -> list[Date]:
         out.append(Date(m.group(), int(year) if year else None, month_no,
                         int(day) if day else None, m.start(), m.end()))
     return out
+
+
+def years_ago(text: str, published: str | None) -> list[Date]:
+    """"24 years ago" in a text published in 2024 -> the year 2000 (none without a date)."""
+    year = re.match(r"\d{4}", published or "")
+    if not year:
+        return []
+    return [Date(q.text + m.group(), int(year.group()) - int(q.value), None, None, q.start, m.end())
+            for q in quantities(text) if q.head == "year" and q.value.is_integer()
+            and q.low == q.high and (m := AGO.match(text, q.end))]
 
 
 def quantities(text: str) -> list[Quantity]:
