@@ -338,7 +338,10 @@ def table(rows: list[dict[str, Any]], ingest: dict[str, Any]) -> str:
     lines = ["| " + " | ".join(h for _, h, _ in COLUMNS) + " |",
              "|" + "---|" * len(COLUMNS)]
     for row in rows:
-        lines.append("| " + " | ".join(f.format(row[k]) for k, _, f in COLUMNS) + " |")
+        cells = [f.format(row[k]) for k, _, f in COLUMNS]
+        if not row["claims_compared"]:
+            cells[[k for k, _, _ in COLUMNS].index("agreement")] = "-"
+        lines.append("| " + " | ".join(cells) + " |")
     lines.append(
         f"\ningest: {ingest['ingest_pages']} HTML pages, "
         f"{ingest['ingest_pages_per_s']:.0f} pages/s on {CORES} cores = "
