@@ -30,9 +30,11 @@ agree corroborate.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -170,13 +172,16 @@ def counts_same(q: Quantity, p: Quantity) -> bool:
     return same_head or q.counts_same_thing_as(p)
 
 
-def same_content(a: Profile, b: Profile) -> bool:
+def same_content(a: Profile, b: Profile, rarity: Callable[[str], float] = lambda c: 1.0) -> bool:
     """Many of the same concepts (lower-case content words through synonyms.py, names left
-    out): SAME_CONTENT of them, or SAME_CONTENT_SHARE of the shorter side's and at least
-    three."""
-    shared = len(a.concepts & b.concepts)
-    smaller = min(len(a.concepts), len(b.concepts))
-    return shared >= SAME_CONTENT or shared >= 3 and shared >= SAME_CONTENT_SHARE * smaller
+    out), each weighed by its `rarity` among the passages at hand: SAME_CONTENT of them, or
+    SAME_CONTENT_SHARE of the shorter side's and at least three."""
+    shared = a.concepts & b.concepts
+    if len(shared) < 3:
+        return False
+    weight = sum(rarity(c) for c in shared)
+    smaller = min(sum(rarity(c) for c in a.concepts), sum(rarity(c) for c in b.concepts))
+    return len(shared) >= SAME_CONTENT or weight >= SAME_CONTENT_SHARE * smaller
 
 
 def compatible(a: Quantity, b: Quantity) -> bool:
@@ -261,14 +266,15 @@ def shared_context(a: Profile, b: Profile) -> int:
     return len({concept(s) for s in a.stems - units} & {concept(s) for s in b.stems - units})
 
 
-def judge(claim: Profile, passage: Profile, s: float, ago: Sequence[Date] = ()) -> Judged | None:
+def judge(claim: Profile, passage: Profile, s: float, ago: Sequence[Date] = (),
+          rarity: Callable[[str], float] = lambda c: 1.0) -> Judged | None:
     """The relation of a passage with score `s` to the claim, the score as the relation
     settles it (>= CORROBORATE_AT exactly for the same fact), and the differing values.
     `ago`: the passage's "N years ago", as years (see numbers.years_ago)."""
     if ago:
         passage = replace(passage, dates=passage.dates + tuple(ago))
     same_thing = shared_context(claim, passage) >= SAME_THING_WORDS
-    if same_fact(claim, passage, s, same_thing) or same_year(claim, passage, ago):
+    if same_fact(claim, passage, s, same_thing, rarity) or same_year(claim, passage, ago):
         diffs = (number_differences(claim, passage) + date_differences(claim, passage)
                  + negation_differences(claim, passage))
         return ("conflicts" if diffs else "corroborates"), max(s, CORROBORATE_AT), tuple(diffs)
@@ -279,11 +285,13 @@ def judge(claim: Profile, passage: Profile, s: float, ago: Sequence[Date] = ()) 
     return None
 
 
-def same_fact(claim: Profile, passage: Profile, s: float, same_thing: bool) -> bool:
+def same_fact(claim: Profile, passage: Profile, s: float, same_thing: bool,
+              rarity: Callable[[str], float] = lambda c: 1.0) -> bool:
     if counts_other_things(claim, passage):
         return False
     return bool(s >= CORROBORATE_AT or shares_wording(claim, passage)
-                or same_content(claim, passage) or same_thing and amounts_agree(claim, passage))
+                or same_content(claim, passage, rarity)
+                or same_thing and amounts_agree(claim, passage))
 
 
 def same_year(claim: Profile, passage: Profile, ago: Sequence[Date]) -> bool:
@@ -298,9 +306,12 @@ def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[M
     """The candidates that bear on the claim: conflicts and corroborations first, best first."""
     mine = profile(claim.text)
     theirs = [profile(p.text) for p in candidates]
+    held = Counter(c for their in theirs for c in their.concepts)
+    def rarity(c: str) -> float:
+        return math.log(1 + len(theirs) / max(1, held[c]))
     matches = []
     for passage, their, s in zip(candidates, theirs, scores(mine, theirs), strict=True):
-        judged = judge(mine, their, float(s), years_ago(passage.text, passage.published))
+        judged = judge(mine, their, float(s), years_ago(passage.text, passage.published), rarity)
         if judged is not None:
             relation, s, diffs = judged
             matches.append(Match(relation, round(s, 3), passage, diffs))
