@@ -71,8 +71,8 @@ def labelled(name: str) -> list[dict[str, str]]:
 def labelled_figures(name: str) -> dict[str, dict[str, float]]:
     rows, dated = labelled(name), seed_dates()
     return per_relation([r["relation"] for r in rows],
-                        [relation_of(r["claim"], [r["passage"]], dated.get(r.get("passage_doc", "")))
-                         for r in rows])
+                        [relation_of(r["claim"], [r["passage"]],
+                                     dated.get(r.get("passage_doc", ""))) for r in rows])
 
 
 def seed_dates() -> dict[str, str]:

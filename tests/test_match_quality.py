@@ -1,6 +1,7 @@
 """Quality floors, set from the figures bench/quality.py printed; they must not silently drop.
 
-Seed pairs: no false conflicts, every number conflict found. MSRP test: above every published
+Seed pairs: no false conflicts, every number conflict found, at least 80% of the
+corroborations found without a false one. MSRP test: above every published
 simple baseline in ../shared/bench/pairs/SOURCE.md (best: Wan et al. 2006, 0.756 / 0.830).
 """
 
@@ -36,8 +37,8 @@ def test_seed_pairs(quality: ModuleType) -> None:
     f = quality.labelled_figures("seed_pairs.jsonl")
     assert f["conflicts"]["precision"] == 1.0 and f["conflicts"]["recall"] == 1.0
     assert f["corroborates"]["precision"] == 1.0
-    assert f["corroborates"]["recall"] >= 0.25
-    assert f["related"]["f1"] >= 0.7
+    assert f["corroborates"]["recall"] >= 0.8  # issue 3: at least 80% of the corroborations
+    assert f["related"]["f1"] >= 0.75
 
 
 def test_seed_pairs_through_the_pipeline(quality: ModuleType) -> None:
@@ -49,7 +50,7 @@ def test_seed_pairs_through_the_pipeline(quality: ModuleType) -> None:
 def test_hard_cases(quality: ModuleType) -> None:
     f = quality.labelled_figures("hard_cases.jsonl")
     assert f["conflicts"]["precision"] == 1.0 and f["conflicts"]["recall"] == 1.0
-    assert f["corroborates"]["f1"] >= 0.93
+    assert f["corroborates"]["f1"] >= 0.96
 
 
 def test_msrp_beats_the_published_simple_baselines(quality: ModuleType) -> None:

@@ -59,8 +59,8 @@ def rewrite_phrases(text: str) -> str:
 
 def concepts(words: list[str]) -> frozenset[str]:
     """The concept keys of lower-case content words (stopwords and GENERIC words left out)."""
-    stems = (stem(w) for w in words if w.lower() not in GENERIC and not NUMBER.fullmatch(w))
-    return frozenset(concept(s) for s in stems if s not in STOPWORDS)
+    kept = (w for w in words if w.lower() not in STOPWORDS | GENERIC and not NUMBER.fullmatch(w))
+    return frozenset(concept(s) for s in map(stem, kept) if s not in STOPWORDS)
 
 
 def concept(word_stem: str) -> str:
