@@ -20,12 +20,15 @@ relation:
                 million") are not differences.
   corroborates  the same fact with compatible values: score >= CORROBORATE_AT, or the two
                 share a phrase of SHARED_PHRASE words (stemmed), which a paraphrase across
-                outlets often does when its other words differ, or they state a compatible
-                amount of the same thing (see below).
+                outlets often does when its other words differ, or they say the same in
+                other words (`same_content`), or they state a compatible amount of the same
+                thing (see below), or the claim's year is the passage's "N years ago"
+                counted back from its publication date (`same_year`).
   related       the same topic (SCORER >= RELATED_AT), not the same fact.
 Amounts need no high score: in sentences sharing SAME_THING_WORDS content words besides
 the unit, amounts of the same thing that cannot both be true conflict, and amounts that
-agree corroborate.
+agree corroborate. Near-synonyms (synonyms.py) count as the same word throughout: in
+`same_content`, in the words shared, and in what an amount counts ("shells" / "rounds").
 """
 
 from __future__ import annotations
