@@ -88,3 +88,10 @@ def test_a_year_and_the_same_year_counted_back_corroborate() -> None:
     assert judge(claim, passage, "2024-06") == [("corroborates", [])]
     assert judge(claim, passage, "2023-06")[0][0] == "related"
     assert judge(claim, passage)[0][0] == "related"
+
+
+def test_the_same_amount_word_of_other_things_is_not_the_same_content() -> None:
+    claim = "The minister said the country holds vast quantities of {}."
+    passage = "The country also has large stocks of weapons, the minister said."
+    assert judge(claim.format("grain"), passage)[0][0] == "related"
+    assert judge(claim.format("such weapons"), passage) == [("corroborates", [])]

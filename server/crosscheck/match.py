@@ -79,6 +79,8 @@ WORD_SCORERS = (LCSseq.normalized_similarity, Levenshtein.normalized_similarity)
 RANK = {"conflicts": 2, "corroborates": 1, "related": 0}
 WORDING = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*[a-z]")
 NAME = re.compile(r"\b[A-Z][\w'’-]+")
+OF = re.compile(r"\b([a-z][a-z-]+) of (?:the |a |an |such |its |their |his |her )?"
+                r"((?:[a-z][a-z-]+)(?: [a-z][a-z-]+)?)")
 PLAIN = str.maketrans("‘’‚‛“”„‟–—−‐‑", "''''\"\"\"\"-----")
 
 
@@ -104,6 +106,7 @@ class Profile:
     names: frozenset[str]  # capitalised words after the first
     wording: frozenset[str]  # stems of lower-case content words: what is said, not who
     concepts: frozenset[str]  # the same words as concept keys (see synonyms.py)
+    of: frozenset[tuple[str, frozenset[str]]]  # "stockpile of weapons": (stock, {weapon})
     numbers: frozenset[str]
     quantities: tuple[Quantity, ...]
     dates: tuple[Date, ...]
@@ -124,6 +127,7 @@ def profile(text: str) -> Profile:
         frozenset(NAME.findall(text[1:])),
         frozenset(stem(w) for w in WORDING.findall(text)) - STOPWORDS,
         concepts(WORDING.findall(plain)),
+        frozenset((concept(stem(m[1])), concepts(m[2].split())) for m in OF.finditer(plain)),
         frozenset(w for w in words if w.isdigit()),
         tuple(quantities(text)), tuple(dates(text)), tuple(negated(text)),
     )
@@ -180,11 +184,19 @@ def same_content(a: Profile, b: Profile, rarity: Callable[[str], float] = lambda
     out), each weighed by its `rarity` among the passages at hand: SAME_CONTENT of them, or
     SAME_CONTENT_SHARE of the shorter side's and at least three."""
     shared = a.concepts & b.concepts
-    if len(shared) < 3:
+    if len(shared) < 3 or of_other_things(a, b):
         return False
     weight = sum(rarity(c) for c in shared)
     smaller = min(sum(rarity(c) for c in a.concepts), sum(rarity(c) for c in b.concepts))
     return len(shared) >= SAME_CONTENT or weight >= SAME_CONTENT_SHARE * smaller
+
+
+def of_other_things(a: Profile, b: Profile) -> bool:
+    """The same word "of" different things, neither named by the other sentence ("vast
+    quantities of grain" / "large stocks of weapons"; not "stockpile of weapons" / "quantities
+    of such weapons")."""
+    return any(x == y and what and whom and not what & b.concepts and not whom & a.concepts
+               for x, what in a.of for y, whom in b.of)
 
 
 def compatible(a: Quantity, b: Quantity) -> bool:
