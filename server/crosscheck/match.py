@@ -107,20 +107,25 @@ class Profile:
     wording: frozenset[str]  # stems of lower-case content words: what is said, not who
     concepts: frozenset[str]  # the same words as concept keys (see synonyms.py)
     of: frozenset[tuple[str, frozenset[str]]]  # "stockpile of weapons": (stock, {weapon})
+    senses: frozenset[str]  # every content stem (names too) as a concept
+    beside_units: frozenset[str]  # the same, but for the words its amounts count
     numbers: frozenset[str]
     quantities: tuple[Quantity, ...]
     dates: tuple[Date, ...]
     negations: tuple[tuple[str, str], ...]
 
 
-@lru_cache(maxsize=8192)  # about 14 KB each: passages met again by the next claims
+@lru_cache(maxsize=8192)  # about 15 KB each: passages met again by the next claims
 def profile(text: str) -> Profile:
     norm = normalize(text)
     plain = rewrite_phrases(unicodedata.normalize("NFKC", text).translate(PLAIN))
     words = tuple(stem(w) for w in norm.split())
+    stems = frozenset(w for w in words if w not in STOPWORDS)
+    amounts = tuple(quantities(text))
+    units = frozenset().union(*(q.unit for q in amounts))
     return Profile(
         text, norm, words,
-        frozenset(w for w in words if w not in STOPWORDS),
+        stems,
         frozenset(zip(words, words[1:], strict=False)),
         frozenset(zip(words, words[1:], words[2:], strict=False)),
         frozenset(zip(*(words[i:] for i in range(SHARED_PHRASE)), strict=False)),
@@ -128,8 +133,9 @@ def profile(text: str) -> Profile:
         frozenset(stem(w) for w in WORDING.findall(text)) - STOPWORDS,
         concepts(WORDING.findall(plain)),
         frozenset((concept(stem(m[1])), concepts(m[2].split())) for m in OF.finditer(plain)),
+        frozenset(map(concept, stems)), frozenset(map(concept, stems - units)),
         frozenset(w for w in words if w.isdigit()),
-        tuple(quantities(text)), tuple(dates(text)), tuple(negated(text)),
+        amounts, tuple(dates(text)), tuple(negated(text)),
     )
 
 
@@ -277,8 +283,7 @@ def stated(p: Profile, word_stem: str) -> str:
 
 def shared_context(a: Profile, b: Profile) -> int:
     """Content words both use (as concepts, see synonyms.py), the claim's counted words aside."""
-    units = set().union(*(q.unit for q in a.quantities)) if a.quantities else set()
-    return len({concept(s) for s in a.stems - units} & {concept(s) for s in b.stems - units})
+    return len(a.beside_units & b.senses)
 
 
 def judge(claim: Profile, passage: Profile, s: float, ago: Sequence[Date] = (),
