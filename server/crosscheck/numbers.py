@@ -185,7 +185,7 @@ def dates(text: str) -> list[Date]:
 def years_ago(text: str, published: str | None) -> list[Date]:
     """"24 years ago" in a text published in 2024 -> the year 2000 (none without a date)."""
     year = re.match(r"\d{4}", published or "")
-    if not year:
+    if not year or not AGO.search(text):
         return []
     return [Date(q.text + m.group(), int(year.group()) - int(q.value), None, None, q.start, m.end())
             for q in quantities(text) if q.head == "year" and q.value.is_integer()
