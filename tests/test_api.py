@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import httpx2 as httpx
-from starlette.testclient import TestClient
-
 from conftest import LiveServer, seed_text
+from starlette.testclient import TestClient
 
 NEW_ARTICLE = (
     "Kim Jong Un inspected a new munitions factory near Pyongyang on Tuesday, state media said. "
     "The factory will produce artillery shells for export to Russia, according to South Korean "
-    "intelligence officials. North Korea has shipped more than 11,000 containers of munitions to Russia "
-    "since August, the officials told reporters in Seoul."
+    "intelligence officials. North Korea has shipped more than 11,000 containers of munitions "
+    "to Russia since August, the officials told reporters in Seoul."
 )
 RELATED_PAGE = (
-    "South Korean intelligence officials said Kim Jong Un visited a munitions factory near Pyongyang "
-    "on Tuesday. The plant will make artillery shells for export to Russia, the officials said."
+    "South Korean intelligence officials said Kim Jong Un visited a munitions factory near "
+    "Pyongyang on Tuesday. The plant will make artillery shells for export to Russia, "
+    "the officials said."
 )
 
 
@@ -51,12 +51,14 @@ def test_caliber_mutual_assistance_corroborated_by_straits_times(client: TestCli
 
 
 def test_analysis_shape_and_offsets(client: TestClient) -> None:
-    body = client.post("/api/analyze", json={"text": seed_text("003"), "url": "https://x.test/a"}).json()
+    body = client.post(
+        "/api/analyze", json={"text": seed_text("003"), "url": "https://x.test/a"}
+    ).json()
     text = body["article"]["text"]
     assert body["article"]["url"] == "https://x.test/a"
     assert body["summary"]["claims"] == len(body["claims"]) > 0
     for claim in body["claims"]:
-        assert text[claim["start"]:claim["end"]] == claim["text"]
+        assert text[claim["start"] : claim["end"]] == claim["text"]
         scores = [m["score"] for m in claim["matches"]]
         assert scores == sorted(scores, reverse=True)
         assert all(0 <= s <= 1 for s in scores)
@@ -70,7 +72,9 @@ def test_added_article_matches_next_analysis_and_is_stored_once(client: TestClie
     again = client.post("/api/articles", json=page)
     assert again.status_code == 200
     assert again.json() == {"id": first.json()["id"], "passages": 3, "duplicate": True}
-    same_text_other_url = client.post("/api/articles", json={**page, "url": "https://mirror.test/x"})
+    same_text_other_url = client.post(
+        "/api/articles", json={**page, "url": "https://mirror.test/x"}
+    )
     assert same_text_other_url.json()["duplicate"] is True
     assert client.get("/api/health").json()["articles"] == 6
 
@@ -82,7 +86,11 @@ def test_added_article_matches_next_analysis_and_is_stored_once(client: TestClie
 def test_page_never_matches_itself(client: TestClient) -> None:
     page = {"text": NEW_ARTICLE, "url": "https://news.test/factory", "outlet": "News Test"}
     client.post("/api/articles", json=page)
-    for probe in (page, {"text": NEW_ARTICLE}, {"text": NEW_ARTICLE, "url": "https://elsewhere.test/"}):
+    for probe in (
+        page,
+        {"text": NEW_ARTICLE},
+        {"text": NEW_ARTICLE, "url": "https://elsewhere.test/"},
+    ):
         body = client.post("/api/analyze", json=probe).json()
         outlets = {m["passage"]["outlet"] for c in body["claims"] for m in c["matches"]}
         assert "News Test" not in outlets
@@ -104,7 +112,9 @@ def test_list_get_delete(client: TestClient) -> None:
 
 def test_errors_are_json(client: TestClient) -> None:
     cases = [
-        client.post("/api/analyze", content=b"{not json", headers={"content-type": "application/json"}),
+        client.post(
+            "/api/analyze", content=b"{not json", headers={"content-type": "application/json"}
+        ),
         client.post("/api/analyze", json={}),
         client.post("/api/analyze", json={"text": 42}),
         client.post("/api/analyze", json={"text": "   "}),
@@ -124,9 +134,13 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:
 def test_real_server_over_http(live_server: LiveServer) -> None:
     health = httpx.get(live_server.url + "/api/health").json()
     assert health["articles"] == 5
-    body = httpx.post(live_server.url + "/api/analyze", json={"text": seed_text("001")}, timeout=30).json()
+    body = httpx.post(
+        live_server.url + "/api/analyze", json={"text": seed_text("001")}, timeout=30
+    ).json()
     claim = claim_with(body, "first time in 25 years")
     assert any(m["relation"] == "conflicts" for m in claim["matches"])
-    added = httpx.post(live_server.url + "/api/articles", json={"text": NEW_ARTICLE, "outlet": "News Test"})
+    added = httpx.post(
+        live_server.url + "/api/articles", json={"text": NEW_ARTICLE, "outlet": "News Test"}
+    )
     assert added.status_code == 201
     assert httpx.get(live_server.url + "/api/health").json()["articles"] == 6

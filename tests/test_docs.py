@@ -27,7 +27,10 @@ def test_api_endpoints_documented() -> None:
     for route in routes:
         if route.path.startswith("/api"):
             for method in route.methods - {"HEAD"}:
-                assert re.search(rf"{method}\s+`?{re.escape(route.path)}", README), (method, route.path)
+                assert re.search(rf"{method}\s+`?{re.escape(route.path)}", README), (
+                    method,
+                    route.path,
+                )
 
 
 def test_readme_starts_with_the_two_commands() -> None:

@@ -122,7 +122,8 @@ def analyze(file: str, url: str | None, title: str | None, as_json: bool, db_pat
     """Check each claim of FILE (.html as HTML, else text; - for stdin) against the store."""
     store = open_store(db_path, no_seeds)
     try:
-        result = pipeline.analysis_json(pipeline.analyze(store, read_page(file, url=url, title=title)))
+        page = read_page(file, url=url, title=title)
+        result = pipeline.analysis_json(pipeline.analyze(store, page))
     except ExtractError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
@@ -149,7 +150,8 @@ def report(result: dict[str, Any]) -> str:
         for m in claim["matches"]:
             p = m["passage"]
             source = ", ".join(x for x in (p["outlet"] or p["title"], p["published"]) if x)
-            lines.append(f"    [{m['relation']} {m['score']:.2f}] {source or 'article ' + str(p['article_id'])}")
+            source = source or f"article {p['article_id']}"
+            lines.append(f"    [{m['relation']} {m['score']:.2f}] {source}")
             for d in m["differences"]:
                 lines.append(f"      {d['kind']}: \"{d['claim']}\" here, \"{d['passage']}\" there")
             lines.append(f"      \"{p['text']}\"")

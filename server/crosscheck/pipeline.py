@@ -16,7 +16,7 @@ from .extract import extract
 from .match import normalize, relate
 from .seeds import seed_pages
 from .store import Store
-from .types import Analysis, Article, ClaimResult, Match, Page, to_json
+from .types import Analysis, ClaimResult, Match, Page, to_json
 
 MAX_CLAIMS = 200
 COPY_SHARE = 0.5  # an article holding half of our claims word for word is a copy of this page
