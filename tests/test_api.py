@@ -144,3 +144,14 @@ def test_real_server_over_http(live_server: LiveServer) -> None:
     )
     assert added.status_code == 201
     assert httpx.get(live_server.url + "/api/health").json()["articles"] == 6
+
+
+def test_a_stored_page_still_finds_its_conflicts(client: TestClient) -> None:
+    """The page's own stored copy is left out of matching, and of the term counts that
+    choose what to search for: its words must not look rare because it holds them."""
+    body = client.post("/api/analyze", json={"text": seed_text("004")}).json()
+    claim = claim_with(body, "24 years ago")
+    assert any(
+        m["relation"] == "conflicts" and m["passage"]["outlet"] == "Caliber.az"
+        for m in claim["matches"]
+    ), claim

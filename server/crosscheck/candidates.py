@@ -67,7 +67,8 @@ def candidates_for(
 ) -> list[list[Passage]]:
     """For each claim, the stored passages most likely to state the same fact."""
     words = [content_words(c.text) for c in claims]
-    terms = store.term_frequencies(sorted({w for ws in words for w in ws}))
+    exclude = sorted(set(exclude))
+    terms = store.term_frequencies(sorted({w for ws in words for w in ws}), exclude)
     found = store.search_many([rarest(ws, terms) for ws in words], exclude, limit * WIDEN)
     kept = [closest(c.text, hits, limit) for c, hits in zip(claims, found, strict=True)]
     passages = store.passages(hit for hits in kept for hit in hits)

@@ -230,16 +230,28 @@ class Store:
         """(term, passages holding it) over these passage texts."""
         return self._tokenize(texts).execute("select term, doc from temp.scratch_rows").fetchall()
 
-    def term_frequencies(self, words: Sequence[str]) -> dict[str, tuple[str, int]]:
-        """For each word, its index term and how many stored passages hold that term
-        (words that are no term, or in no passage, are left out)."""
+    def term_frequencies(
+        self, words: Sequence[str], exclude: Iterable[int] = ()
+    ) -> dict[str, tuple[str, int]]:
+        """For each word, its index term and how many stored passages outside the articles
+        `exclude` hold that term (words that are no term, or in no such passage, are left
+        out): a page's own stored copy must not make its words look rare."""
+        texts = self._texts_of(exclude)
+        own = dict(self._term_counts(texts)) if texts else {}
         db = self._tokenize(words)
         rows = db.execute(
             "select s.doc, s.term, t.df from temp.scratch_terms s "
             "join terms t on t.term = s.term where t.df > 0"
         ).fetchall()
         db.conn.commit()  # ends the transaction sqlite3 opened for the scratch insert
-        return {words[i]: (term, df) for i, term, df in rows}
+        counts = {words[i]: (term, df - own.get(term, 0)) for i, term, df in rows}
+        return {word: found for word, found in counts.items() if found[1] > 0}
+
+    def _texts_of(self, articles: Iterable[int]) -> list[str]:
+        ids = sorted(set(articles))
+        return [row[0] for row in self.db.execute(
+            f"select text from passages where article_id in ({','.join('?' * len(ids))})", ids,
+        )] if ids else []
 
     def search_many(
         self, queries: Sequence[Sequence[tuple[str, float]]], exclude: Iterable[int] = (),
