@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## set up and start the server on http://127.0.0.1:8765 (store: db/crosscheck.db)
 	$(BIN)/crosscheck serve
 
-test: $(STAMP)  ## set up and run the whole test suite
+test: $(STAMP)  ## set up and run the whole test suite (lint included)
+	scripts/test-deps
+	$(BIN)/ruff check server tests bench
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

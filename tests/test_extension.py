@@ -31,18 +31,21 @@ CHROMIUM = "/usr/lib/chromium/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 FIRST_CLAIM = "for the first time in 25 years"
+UNRELATED = ("The city of Lyon said 40,000 visitors attended its annual light festival in "
+             "December, a record for the event.")  # a claim no stored source mentions
 WEB_EXT = "web-ext@8.10.0"  # .ci/run installs the same; 8.x runs on Debian 12's Node 18
 
 
 def caliber_html() -> str:
     """Seed 001 as a news page: menu words in a <nav>, paragraphs in <p>, a
-    sentence split across <em> and <a>."""
+    sentence split across <em> and <a>, and one claim no stored source mentions."""
     lines = [line.strip() for line in seed_text("001").splitlines() if line.strip()]
     title = next(i for i, line in enumerate(lines) if line.startswith("Russia – North Korea deal"))
     nav = "".join(f"<li>{html.escape(line)}</li>" for line in lines[:title])
     body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines[title + 1:])
     body = body.replace(FIRST_CLAIM, 'for the <em>first time</em> in <a href="#">25 years</a>')
     body = body.replace("diplomatic isolation", "<strong>diplomatic</strong> isolation")
+    body += f"\n<p>{UNRELATED}</p>"
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>{html.escape(lines[title])} | Caliber.az</title></head><body>"
             f"<nav><ul>{nav}</ul></nav><article><h1>{html.escape(lines[title])}</h1>"
