@@ -16,7 +16,7 @@ from .extract import extract
 from .match import normalize, relate
 from .seeds import seed_pages
 from .store import Store
-from .types import Analysis, ClaimResult, Match, Page, to_json
+from .types import Analysis, ClaimResult, Match, Page, match_json
 
 MAX_CLAIMS = 200
 COPY_SHARE = 0.5  # an article holding half of our claims word for word is a copy of this page
@@ -71,7 +71,7 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         bearing = independent_sources(matches)
         claims.append({
             "text": result.claim.text, "start": result.claim.start, "end": result.claim.end,
-            "matches": [to_json(m) for m in matches], "sources": len(bearing),
+            "matches": [match_json(m) for m in matches], "sources": len(bearing),
         })
         relations = {m.relation for m in matches}
         corroborated += "corroborates" in relations

@@ -7,7 +7,7 @@ page -> Article (extract) -> Claim (claims) -> Passage candidates (store)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Relation = Literal["corroborates", "conflicts", "related"]
@@ -90,6 +90,18 @@ class Analysis:
     claims: tuple[ClaimResult, ...] = field(default_factory=tuple)
 
 
-def to_json(obj: Any) -> Any:
-    """Dataclasses to plain JSON-able dicts (tuples become lists)."""
-    return asdict(obj)
+def match_json(match: Match) -> dict[str, Any]:
+    """A Match as the API's JSON (what `dataclasses.asdict` gives, without its deep copies:
+    this runs for every match of every analysis)."""
+    p = match.passage
+    return {
+        "relation": match.relation,
+        "score": match.score,
+        "passage": {
+            "id": p.id, "text": p.text, "article_id": p.article_id, "title": p.title,
+            "outlet": p.outlet, "url": p.url, "published": p.published,
+        },
+        "differences": [
+            {"kind": d.kind, "claim": d.claim, "passage": d.passage} for d in match.differences
+        ],
+    }
