@@ -23,6 +23,12 @@ def claim_with(body: dict, words: str) -> dict:
     return next(c for c in body["claims"] if words in c["text"])
 
 
+def has_match(claim: dict, relation: str, outlet: str) -> bool:
+    return any(
+        m["relation"] == relation and m["passage"]["outlet"] == outlet for m in claim["matches"]
+    )
+
+
 def test_health_counts_the_seed_corpus(client: TestClient) -> None:
     body = client.get("/api/health").json()
     assert body["status"] == "ok"
@@ -44,10 +50,7 @@ def test_caliber_25_years_conflicts_with_24_years(client: TestClient) -> None:
 def test_caliber_mutual_assistance_corroborated_by_straits_times(client: TestClient) -> None:
     body = client.post("/api/analyze", json={"text": seed_text("001")}).json()
     claim = claim_with(body, "mutual assistance in the event of aggression")
-    assert any(
-        m["relation"] == "corroborates" and m["passage"]["outlet"] == "The Straits Times"
-        for m in claim["matches"]
-    ), claim
+    assert has_match(claim, "corroborates", "The Straits Times"), claim
 
 
 def test_analysis_shape_and_offsets(client: TestClient) -> None:
@@ -151,7 +154,4 @@ def test_a_stored_page_still_finds_its_conflicts(client: TestClient) -> None:
     choose what to search for: its words must not look rare because it holds them."""
     body = client.post("/api/analyze", json={"text": seed_text("004")}).json()
     claim = claim_with(body, "24 years ago")
-    assert any(
-        m["relation"] == "conflicts" and m["passage"]["outlet"] == "Caliber.az"
-        for m in claim["matches"]
-    ), claim
+    assert has_match(claim, "conflicts", "Caliber.az"), claim
