@@ -33,7 +33,7 @@ while who whom why will with would you your said says say according year years
 MIN_TERMS = 3  # always search this many of a claim's rarest words, however common
 MAX_TERMS = 6
 POSTINGS = 1000  # beyond MIN_TERMS, add a term only while the rows to read stay under this
-WIDEN = 3  # passages fetched per candidate wanted, then the closest kept
+WIDEN = 4  # passages fetched per candidate wanted, then the closest kept
 REFERENCE = 1_000_000  # weight of a term: log(1 + REFERENCE / passages holding it), idf-like
 
 
