@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import corpus
-import httpx
+import httpx2 as httpx
 import numpy as np
 from corpus import CROSSCHECK, build, crc, real_pages, variant
 from rapidfuzz import process
