@@ -73,7 +73,7 @@ class Difference:
 @dataclass(frozen=True)
 class Match:
     relation: Relation
-    score: float  # 0..1, see crosscheck.match.score
+    score: float  # 0..1: how likely the same fact (crosscheck.match module docstring)
     passage: Passage
     differences: tuple[Difference, ...] = ()
 
