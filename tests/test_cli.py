@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,8 @@ def test_import_folder_and_jsonl(db_path: Path, tmp_path: Path) -> None:
     run = crosscheck("import", str(folder), db=db_path)
     assert run.returncode == 0, run.stderr
     assert "2 added, 0 already stored" in run.stdout
+    with sqlite3.connect(db_path) as db:  # the import ends by merging the full-text index
+        assert db.execute("select count(distinct segid) from passages_fts_idx").fetchone() == (1,)
 
     lines = tmp_path / "articles.jsonl"
     lines.write_text(

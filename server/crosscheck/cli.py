@@ -239,6 +239,7 @@ def import_(path: Path, workers: int, db_path: str, no_seeds: bool) -> None:
                 duplicates += write(store, batch)
                 batch = []
     duplicates += write(store, batch)
+    store.optimize()
     added = len(pages) - skipped - duplicates
     click.echo(f"{added} added, {duplicates} already stored, {skipped} without text")
 

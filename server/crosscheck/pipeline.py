@@ -59,7 +59,9 @@ def ensure_seeded(store: Store) -> int:
     """Load the seed corpus into an empty store; returns how many were added."""
     if not store.is_empty():
         return 0
-    return sum(not add(store, page).duplicate for page in seed_pages())
+    added = sum(not add(store, page).duplicate for page in seed_pages())
+    store.optimize()
+    return added
 
 
 def analysis_json(analysis: Analysis) -> dict[str, Any]:

@@ -8,6 +8,7 @@ index entries, kept in sync by FTS triggers) is written in one transaction.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
@@ -25,7 +27,7 @@ migrations = Migrations("crosscheck")
 Hit = tuple[int, str, int]  # a passage found: (id, text, article id)
 WORD = re.compile(r"\w+")
 TOKENIZE = "porter unicode61 remove_diacritics 2"
-COMPOUND_MAX = 100  # queries per SQL statement (SQLite allows 500 terms in a compound select)
+ID_BITS = 40  # a passage id fits in 40 bits; the query index goes above them
 
 
 @migrations()
@@ -171,6 +173,14 @@ class Store:
             db.execute("delete from articles where id = ?", [article_id])
         return True
 
+    def optimize(self) -> None:
+        """Merge the full-text index into one segment (FTS5 "optimize"), after a bulk load:
+        looking a word up then reads one b-tree instead of one per segment (at 50,000
+        passages, 17 segments made each lookup three times slower). Adds one at a time
+        leave it to FTS5's automerge."""
+        with self._write_lock:
+            self.db["passages"].optimize()
+
     # ------------------------------------------------------------ reads
 
     @staticmethod
@@ -257,42 +267,54 @@ class Store:
         self, queries: Sequence[Sequence[tuple[str, float]]], exclude: Iterable[int] = (),
         limit: int = 20,
     ) -> list[list[Hit]]:
-        """For each query, a list of (word, weight), the passages outside articles `exclude`
-        whose words weigh most: one FTS5 doclist per word, summed, no bm25 per row."""
+        """For each query, a list of (word, weight), the `limit` passages outside articles
+        `exclude` whose words weigh most (ties: lowest id first). Each distinct word's FTS5
+        doclist is read once for all queries and summed per passage with numpy: no bm25
+        per row, no SQL grouping."""
+        keys = [(q, word, weight) for q, query in enumerate(queries) for word, weight in query]
+        if not keys:
+            return [[] for _ in queries]
+        lists = self._doclists(sorted({word for _, word, _ in keys}))
+        ids = np.concatenate([lists[word] for _, word, _ in keys])
+        sizes = [len(lists[word]) for _, word, _ in keys]
+        of = np.repeat([q for q, _, _ in keys], sizes)
+        weights = np.repeat([weight for _, _, weight in keys], sizes)
+        pairs, where = np.unique((of << ID_BITS) | ids, return_inverse=True)
+        sums = np.bincount(where.ravel(), weights)
+        of, ids = pairs >> ID_BITS, pairs & ((1 << ID_BITS) - 1)
+        kept = ~np.isin(ids, self._passage_ids(exclude))
+        of, ids, sums = of[kept], ids[kept], sums[kept]
+        order = np.lexsort((ids, -sums, of))  # by query, best first
+        rank = np.arange(len(order)) - np.searchsorted(of[order], of[order])
+        best = order[rank < limit]
+        rows = self._rows(ids[best].tolist())
         found: list[list[Hit]] = [[] for _ in queries]
-        for start in range(0, len(queries), COMPOUND_MAX):
-            chunk = [i for i in range(start, min(start + COMPOUND_MAX, len(queries)))
-                     if queries[i]]
-            if chunk:
-                for i, *hit in self._search_chunk(queries, chunk, sorted(set(exclude)), limit):
-                    found[i].append(tuple(hit))  # type: ignore[arg-type]
+        for q, pid in zip(of[best].tolist(), ids[best].tolist(), strict=True):
+            found[q].append(rows[pid])
         return found
 
-    def _search_chunk(
-        self, queries: Sequence[Sequence[tuple[str, float]]], chunk: list[int],
-        excluded: list[int], limit: int,
-    ) -> list[tuple[int, int, str, int]]:
-        """One SQL statement: (query, passage id, text, article id) of each query's best."""
-        skip = (
-            f"where rowid not in (select id from passages where article_id in "
-            f"({','.join('?' * len(excluded))}))" if excluded else ""
-        )
-        parts, args = [], []
-        for i in chunk:
-            postings = " union all ".join(
-                "select rowid, ? as w from passages_fts where passages_fts match ?"
-                for _ in queries[i])
-            parts.append(
-                f"select * from (select {i} as query, rowid as id, sum(w) as weight "
-                f"from ({postings}) {skip} group by rowid "
-                f"order by weight desc, rowid limit {int(limit)})")
-            args += [x for word, weight in queries[i] for x in (weight, f'"{word}"')] + excluded
-        return self.db.execute(
-            f"with hits as ({' union all '.join(parts)}) "
-            "select h.query, p.id, p.text, p.article_id from hits h "
-            "join passages p on p.id = h.id order by h.query, h.weight desc, h.id",
-            args,
-        ).fetchall()
+    def _doclists(self, words: Sequence[str]) -> dict[str, np.ndarray]:
+        """Each word's doclist: the ids of the passages holding its index term."""
+        lists = {}
+        for word in words:
+            (ids,) = self.db.execute(
+                "select group_concat(rowid) from passages_fts where passages_fts match ?",
+                [f'"{word}"'],
+            ).fetchone()
+            lists[word] = np.array(ids.split(",") if ids else [], dtype=np.int64)
+        return lists
+
+    def _passage_ids(self, articles: Iterable[int]) -> np.ndarray:
+        ids = sorted(set(articles))
+        return np.array([row[0] for row in self.db.execute(
+            f"select id from passages where article_id in ({','.join('?' * len(ids))})", ids,
+        )] if ids else [], dtype=np.int64)
+
+    def _rows(self, ids: Sequence[int]) -> dict[int, Hit]:
+        return {row[0]: row for row in self.db.execute(
+            "select id, text, article_id from passages "
+            "where id in (select value from json_each(?))", [json.dumps(sorted(set(ids)))],
+        )}
 
     def passages(self, hits: Iterable[Hit]) -> dict[int, Passage]:
         """The hits as Passages, with their articles' metadata (fetched once per article)."""
