@@ -74,7 +74,7 @@ WEIGHTS = (
 )
 BIAS = -3.593
 
-TEXT_SCORERS = (fuzz.token_set_ratio, fuzz.token_sort_ratio, fuzz.ratio)
+TEXT_SCORERS = (SCORER, fuzz.token_sort_ratio, fuzz.ratio)  # SCORER first: see `topics`
 WORD_SCORERS = (LCSseq.normalized_similarity, Levenshtein.normalized_similarity)
 RANK = {"conflicts": 2, "corroborates": 1, "related": 0}
 WORDING = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*[a-z]")
@@ -174,8 +174,16 @@ def set_features(a: Profile, b: Profile) -> tuple[float, ...]:
 
 def scores(a: Profile, bs: Sequence[Profile]) -> np.ndarray:
     """For each passage, the probability (0..1) that it states the same fact as `a`."""
-    z = features(a, bs) @ np.array(WEIGHTS) + BIAS
-    return 1 / (1 + np.exp(-z))
+    return probability(features(a, bs))
+
+
+def probability(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-(x @ np.array(WEIGHTS) + BIAS)))
+
+
+def topics(x: np.ndarray) -> np.ndarray:
+    """SCORER (0..100) of each passage, from its `features` (the first column)."""
+    return x[:, 0] * 100
 
 
 def counts_same(q: Quantity, p: Quantity) -> bool:
@@ -287,10 +295,12 @@ def shared_context(a: Profile, b: Profile) -> int:
 
 
 def judge(claim: Profile, passage: Profile, s: float, ago: Sequence[Date] = (),
-          rarity: Callable[[str], float] = lambda c: 1.0) -> Judged | None:
+          rarity: Callable[[str], float] = lambda c: 1.0, topic: float | None = None,
+          ) -> Judged | None:
     """The relation of a passage with score `s` to the claim, the score as the relation
     settles it (>= CORROBORATE_AT exactly for the same fact), and the differing values.
-    `ago`: the passage's "N years ago", as years (see numbers.years_ago)."""
+    `ago`: the passage's "N years ago", as years (see numbers.years_ago); `topic`: SCORER
+    of the two, if known."""
     if ago:
         passage = replace(passage, dates=passage.dates + tuple(ago))
     same_thing = shared_context(claim, passage) >= SAME_THING_WORDS
@@ -300,7 +310,9 @@ def judge(claim: Profile, passage: Profile, s: float, ago: Sequence[Date] = (),
         return ("conflicts" if diffs else "corroborates"), max(s, CORROBORATE_AT), tuple(diffs)
     if same_thing and (nearby := number_differences(claim, passage, nearby=True)):
         return "conflicts", max(s, CORROBORATE_AT), tuple(nearby)
-    if SCORER(claim.norm, passage.norm, score_cutoff=RELATED_AT):
+    if topic is None:
+        topic = SCORER(claim.norm, passage.norm)
+    if topic >= RELATED_AT - 1e-9:  # (topics' float arithmetic)
         return "related", min(s, NOT_SAME_FACT), ()
     return None
 
@@ -329,9 +341,12 @@ def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[M
     held = Counter(c for their in theirs for c in their.concepts)
     def rarity(c: str) -> float:
         return math.log(1 + len(theirs) / max(1, held[c]))
+    x = features(mine, theirs)
     matches = []
-    for passage, their, s in zip(candidates, theirs, scores(mine, theirs), strict=True):
-        judged = judge(mine, their, float(s), years_ago(passage.text, passage.published), rarity)
+    for passage, their, s, topic in zip(candidates, theirs, probability(x), topics(x),
+                                        strict=True):
+        judged = judge(mine, their, float(s), years_ago(passage.text, passage.published), rarity,
+                       float(topic))
         if judged is not None:
             relation, s, diffs = judged
             matches.append(Match(relation, round(s, 3), passage, diffs))
