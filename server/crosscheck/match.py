@@ -121,7 +121,8 @@ def profile(text: str) -> Profile:
     plain = rewrite_phrases(unicodedata.normalize("NFKC", text).translate(PLAIN))
     words = tuple(stem(w) for w in norm.split())
     stems = frozenset(w for w in words if w not in STOPWORDS)
-    amounts = tuple(quantities(text))
+    found = tuple(dates(text))
+    amounts = tuple(quantities(text, found))
     units = frozenset().union(*(q.unit for q in amounts))
     return Profile(
         text, norm, words,
@@ -135,7 +136,7 @@ def profile(text: str) -> Profile:
         frozenset((concept(stem(m[1])), concepts(m[2].split())) for m in OF.finditer(plain)),
         frozenset(map(concept, stems)), frozenset(map(concept, stems - units)),
         frozenset(w for w in words if w.isdigit()),
-        amounts, tuple(dates(text)), tuple(negated(text)),
+        amounts, found, tuple(negated(text)),
     )
 
 

@@ -18,7 +18,7 @@ import math
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,6 +93,7 @@ DATE = re.compile(
     r"|(?P<y4>(?:18|19|20)\d\d)(?![\d%]|[.,]\d|\s*(?:-|to)\s*\d))\b",
     re.IGNORECASE,
 )
+DIGIT = re.compile(r"\d")
 NEGATION = re.compile(
     r"\b(?:not|never|no|n't|cannot)\s+(?:(?:be|been|being|have|yet|ever|even|so|also)\s+)*"
     r"([A-Za-z]+)|\b(\w+)n't\s+([A-Za-z]+)",  # \b: one start per word, never quadratic
@@ -169,7 +170,9 @@ def digits_for_words(text: str) -> str:
 
 
 def dates(text: str) -> list[Date]:
-    out = []
+    out: list[Date] = []
+    if not DIGIT.search(text):  # every DATE form has digits; most sentences none
+        return out
     for m in DATE.finditer(text):
         year = m["iy"] or m["y1"] or m["y2"] or m["y3"] or m["y4"]
         month = m["im"] or m["m1"] or m["m2"] or m["m3"]
@@ -192,9 +195,10 @@ def years_ago(text: str, published: str | None) -> list[Date]:
             and q.low == q.high and (m := AGO.match(text, q.end))]
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Every amount stated in `text` that is not part of a date."""
-    found = dates(text)
+def quantities(text: str, found: Sequence[Date] | None = None) -> list[Quantity]:
+    """Every amount stated in `text` that is not part of a date (`found`: its dates, if
+    known)."""
+    found = dates(text) if found is None else found
     starts = [d.start for d in found]
     out: list[Quantity] = []
     for m in NUMBER.finditer(text):
