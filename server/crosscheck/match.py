@@ -36,8 +36,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -100,9 +101,9 @@ class Profile:
     norm: str
     words: tuple[str, ...]  # stems, in order
     stems: frozenset[str]  # content-word stems
-    bigrams: frozenset[tuple[str, ...]]
-    trigrams: frozenset[tuple[str, ...]]
-    phrases: frozenset[tuple[str, ...]]  # runs of SHARED_PHRASE stems
+    bigrams: Collection[int]  # runs of 2 stems, hashed (see `hashed`)
+    trigrams: Collection[int]
+    phrases: Collection[int]  # runs of SHARED_PHRASE stems
     names: frozenset[str]  # capitalised words after the first
     wording: frozenset[str]  # stems of lower-case content words: what is said, not who
     concepts: frozenset[str]  # the same words as concept keys (see synonyms.py)
@@ -115,7 +116,29 @@ class Profile:
     negations: tuple[tuple[str, str], ...]
 
 
-@lru_cache(maxsize=8192)  # about 15 KB each: passages met again by the next claims
+def runs(words: Sequence[str], n: int) -> list[tuple[str, ...]]:
+    return list(zip(*(words[i:] for i in range(n)), strict=False))
+
+
+def hashed(words: Sequence[str], n: int) -> array[int]:
+    """The distinct runs of n words as hashes, in an array: a tenth of the memory of a set
+    of tuples (profiles are cached), only compared for equality (a collision of 64-bit
+    hashes is not a concern here). See `with_sets` for the side compared against."""
+    return array("q", sorted(set(map(hash, runs(words, n)))))
+
+
+def with_sets(p: Profile) -> Profile:
+    """The profile with its runs as sets, to compare many passages against."""
+    return replace(p, bigrams=frozenset(p.bigrams), trigrams=frozenset(p.trigrams),
+                   phrases=frozenset(p.phrases))
+
+
+def same_object(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+    """`a`, or `b` when they are equal: one set in memory instead of two."""
+    return b if a == b else a
+
+
+@lru_cache(maxsize=8192)  # about 6 KB each: passages met again by the next claims
 def profile(text: str) -> Profile:
     norm = normalize(text)
     plain = rewrite_phrases(unicodedata.normalize("NFKC", text).translate(PLAIN))
@@ -124,27 +147,27 @@ def profile(text: str) -> Profile:
     found = tuple(dates(text))
     amounts = tuple(quantities(text, found))
     units = frozenset().union(*(q.unit for q in amounts))
+    senses = same_object(frozenset(map(concept, stems)), stems)
+    wording = same_object(frozenset(stem(w) for w in WORDING.findall(text)) - STOPWORDS, stems)
     return Profile(
         text, norm, words,
         stems,
-        frozenset(zip(words, words[1:], strict=False)),
-        frozenset(zip(words, words[1:], words[2:], strict=False)),
-        frozenset(zip(*(words[i:] for i in range(SHARED_PHRASE)), strict=False)),
+        hashed(words, 2), hashed(words, 3), hashed(words, SHARED_PHRASE),
         frozenset(NAME.findall(text[1:])),
-        frozenset(stem(w) for w in WORDING.findall(text)) - STOPWORDS,
-        concepts(WORDING.findall(plain)),
+        wording, same_object(concepts(WORDING.findall(plain)), wording),
         frozenset((concept(stem(m[1])), concepts(m[2].split())) for m in OF.finditer(plain)),
-        frozenset(map(concept, stems)), frozenset(map(concept, stems - units)),
+        senses, same_object(frozenset(map(concept, stems - units)), senses),
         frozenset(w for w in words if w.isdigit()),
         amounts, found, tuple(negated(text)),
     )
 
 
-def overlap(a: frozenset[Any], b: frozenset[Any]) -> tuple[float, float]:
-    """Shared share of the smaller and of the larger set."""
+def overlap(a: Collection[Any], b: Collection[Any]) -> tuple[float, float]:
+    """Shared share of the smaller and of the larger side (each of distinct items; `a` is
+    best a set already)."""
     if not a or not b:
         return 0.0, 0.0
-    shared = len(a & b)
+    shared = len(frozenset(a).intersection(b))
     return shared / min(len(a), len(b)), shared / max(len(a), len(b))
 
 
@@ -153,6 +176,7 @@ def features(a: Profile, bs: Sequence[Profile]) -> np.ndarray:
     and of their stemmed words, then `set_features`."""
     if not bs:
         return np.zeros((0, len(WEIGHTS)))
+    a = with_sets(a)
     columns = [process.cdist([a.norm], [b.norm for b in bs], scorer=f, dtype=np.float64)[0] / 100
                for f in TEXT_SCORERS]
     columns += [process.cdist([a.words], [b.words for b in bs], scorer=f, dtype=np.float64)[0]
@@ -234,8 +258,12 @@ def number_differences(a: Profile, b: Profile, nearby: bool = False) -> list[Dif
 def shares_wording(a: Profile, b: Profile) -> bool:
     """A phrase of SHARED_PHRASE stems in both, two of them content words that are not names
     ("in the event of aggression against"; not "Putin's visit to North Korea")."""
+    shared = frozenset(a.phrases).intersection(b.phrases)
+    if not shared:
+        return False
     said = a.wording | b.wording
-    return any(sum(w in said for w in phrase) >= 2 for phrase in a.phrases & b.phrases)
+    return any(hash(phrase) in shared and sum(w in said for w in phrase) >= 2
+               for phrase in runs(a.words, SHARED_PHRASE))
 
 
 def counts_other_things(a: Profile, b: Profile) -> bool:
@@ -337,7 +365,7 @@ def same_year(claim: Profile, passage: Profile, ago: Sequence[Date]) -> bool:
 
 def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[Match]:
     """The candidates that bear on the claim: conflicts and corroborations first, best first."""
-    mine = profile(claim.text)
+    mine = with_sets(profile(claim.text))
     theirs = [profile(p.text) for p in candidates]
     held = Counter(c for their in theirs for c in their.concepts)
     def rarity(c: str) -> float:
