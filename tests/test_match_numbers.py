@@ -8,7 +8,14 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosscheck.numbers import dates, digits_for_words, negated, quantities
+from crosscheck.numbers import (
+    NUMBER,
+    dates,
+    digits_for_words,
+    may_state_numbers,
+    negated,
+    quantities,
+)
 
 ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
         "fifteen sixteen seventeen eighteen nineteen").split()
@@ -93,3 +100,22 @@ def test_dates_round_trip(day: date, style: str) -> None:
     [found] = dates(f"The treaty was signed on {written} in Pyongyang.")
     assert (found.year, found.month, found.day) == (day.year, day.month, day.day)
     assert found.text == written
+
+
+PIECES = [*ONES, *TENS[2:], "hundred", "Thousand", "MILLION", "dozens", "a dozen", "scores",
+          "fıve", "ſix", "İn", "ten", "TEN", "K", "2", "٣", "5bn", " ", "-", ",", ".", "'",
+          "é", "ß", "_", "x", "Zero", "twentyfive", "sevenTy"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join) | st.text(max_size=40))
+def test_the_cheap_number_test_never_hides_a_number(text: str) -> None:
+    # quantities and digits_for_words skip the NUMBER regex when this says no
+    if NUMBER.search(text):
+        assert may_state_numbers(text)
+    assert quantities(text) == [] or may_state_numbers(text)
+
+
+def test_texts_without_numbers_are_left_as_they_are() -> None:
+    assert not may_state_numbers("The minister visited the base on Monday, officials said.")
+    assert may_state_numbers("Seventy people came.") and may_state_numbers("The ſcore: ſix.")
+    assert digits_for_words("Nobody came.") == "Nobody came."

@@ -49,6 +49,7 @@ PHRASES = {  # fixed expressions first, as one word the groups above know
     "weapons industry": "arms industry",
 }
 GENERIC = frozenset("new old many much other another".split())  # say nothing of what happened
+LEFT_OUT = STOPWORDS | GENERIC
 PHRASE = re.compile(r"\b(?:" + "|".join(PHRASES) + r")\b", re.IGNORECASE)
 CONCEPT = {stem(w): key for key, words in GROUPS.items() for w in words.split()}
 
@@ -59,7 +60,7 @@ def rewrite_phrases(text: str) -> str:
 
 def concepts(words: list[str]) -> frozenset[str]:
     """The concept keys of lower-case content words (stopwords and GENERIC words left out)."""
-    kept = (w for w in words if w.lower() not in STOPWORDS | GENERIC and not NUMBER.fullmatch(w))
+    kept = (w for w in words if w.lower() not in LEFT_OUT and not NUMBER.fullmatch(w))
     return frozenset(concept(s) for s in map(stem, kept) if s not in STOPWORDS)
 
 
