@@ -167,8 +167,15 @@ def overlap(a: Collection[Any], b: Collection[Any]) -> tuple[float, float]:
     best a set already)."""
     if not a or not b:
         return 0.0, 0.0
-    shared = len(frozenset(a).intersection(b))
-    return shared / min(len(a), len(b)), shared / max(len(a), len(b))
+    return shares(len(frozenset(a).intersection(b)), a, b)
+
+
+def shares(shared: int, a: Collection[Any], b: Collection[Any]) -> tuple[float, float]:
+    """`shared` items as a share of the smaller and of the larger side."""
+    if not a or not b:
+        return 0.0, 0.0
+    smaller, larger = sorted((len(a), len(b)))
+    return shared / smaller, shared / larger
 
 
 def features(a: Profile, bs: Sequence[Profile]) -> np.ndarray:
@@ -187,13 +194,14 @@ def features(a: Profile, bs: Sequence[Profile]) -> np.ndarray:
 def set_features(a: Profile, b: Profile) -> tuple[float, ...]:
     """Overlaps of stemmed words, word pairs, word triples and names (share of the smaller /
     larger side), words left unmatched, length difference, and whether numbers or names differ."""
-    unmatched = sorted((len(a.stems - b.stems), len(b.stems - a.stems)))
+    shared = len(a.stems & b.stems)
+    unmatched = sorted((len(a.stems) - shared, len(b.stems) - shared))
     longer = max(len(a.words), len(b.words), 1)
     return (
-        *overlap(a.stems, b.stems), *overlap(a.bigrams, b.bigrams),
+        *shares(shared, a.stems, b.stems), *overlap(a.bigrams, b.bigrams),
         *overlap(a.trigrams, b.trigrams), *overlap(a.names, b.names),
         unmatched[0] / 5, unmatched[1] / 5, abs(len(a.words) - len(b.words)) / longer,
-        float(bool(a.numbers ^ b.numbers)), float(bool(a.names ^ b.names)),
+        float(a.numbers != b.numbers), float(a.names != b.names),
     )
 
 
@@ -367,8 +375,10 @@ def relate(claim: Sentence, candidates: list[Passage], limit: int = 5) -> list[M
     """The candidates that bear on the claim: conflicts and corroborations first, best first."""
     mine = with_sets(profile(claim.text))
     theirs = [profile(p.text) for p in candidates]
-    held = Counter(c for their in theirs for c in their.concepts)
-    def rarity(c: str) -> float:
+    held: Counter[str] = Counter()
+    def rarity(c: str) -> float:  # counted on first use: most claims never need it
+        if not held:
+            held.update(c for their in theirs for c in their.concepts)
         return math.log(1 + len(theirs) / max(1, held[c]))
     x = features(mine, theirs)
     matches = []

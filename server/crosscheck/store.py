@@ -301,7 +301,7 @@ class Store:
                 "select group_concat(rowid) from passages_fts where passages_fts match ?",
                 [f'"{word}"'],
             ).fetchone()
-            lists[word] = np.array(ids.split(",") if ids else [], dtype=np.int64)
+            lists[word] = np.fromstring(ids or "", dtype=np.int64, sep=",")
         return lists
 
     def _passage_ids(self, articles: Iterable[int]) -> np.ndarray:
