@@ -8,7 +8,18 @@ from pathlib import Path
 from conftest import seed_text
 
 from crosscheck import pipeline
-from crosscheck.candidates import MIN_TERMS, candidates_for, content_words, rarest
+from crosscheck.candidates import (
+    BY_SCORER,
+    MAX_TERMS,
+    MIN_TERMS,
+    MORE_POSTINGS,
+    MORE_TERMS,
+    SCORER,
+    candidates_for,
+    closest,
+    content_words,
+    rarest,
+)
 from crosscheck.claims import extract_claims
 from crosscheck.extract import extract
 from crosscheck.store import Store
@@ -92,3 +103,25 @@ def test_analysis_after_import_adds_through_the_same_connection(db_path: Path) -
     pipeline.analyze(store, Page(text=seed_text("001")))
     added = pipeline.add(store, Page(text="A new report says 12 ships docked in Nampo on Monday."))
     assert not added.duplicate and store.article(added.id) is not None
+
+
+def test_rare_words_past_max_terms_while_their_postings_are_few() -> None:
+    words = [f"w{i}" for i in range(20)]
+    few = {w: (w, 5) for w in words}  # a small store: every word of the claim is searched
+    assert len(rarest(words, few)) == MORE_TERMS
+    many = {w: (w, 40) for w in words}  # past MAX_TERMS only while under MORE_POSTINGS
+    assert 6 * 40 > MORE_POSTINGS and len(rarest(words, many)) == MAX_TERMS
+
+
+def test_closest_keeps_the_index_best_beside_the_scorer_best() -> None:
+    claim = "Putin arrived in Pyongyang on Wednesday for a two-day state visit."
+    near = [(i, f"Putin arrived in Pyongyang on Wednesday for a state visit, day {i}.", 1)
+            for i in range(30)]
+    paraphrase = (99, "The Russian leader landed in the North Korean capital; Pyongyang "
+                      "and Putin signed a pact.", 2)
+    hits = [paraphrase, *near]  # the index ranks the paraphrase first: it holds the rarest words
+    # by SCORER alone the paraphrase would go: every near-copy scores higher
+    assert all(SCORER(claim, paraphrase[1]) < SCORER(claim, text) for _, text, _ in near)
+    kept = closest(claim, hits, 15)
+    assert len(kept) == 15 and paraphrase in kept and sum(h in near for h in kept) == 14
+    assert BY_SCORER < 15

@@ -3,10 +3,10 @@
 Work grows with what is relevant, not with the store: each claim is searched by the
 words of its rarest index terms only (how many passages hold each term comes from the
 store's `terms` table), adding terms rarest first while the passages holding them stay
-within POSTINGS. Passages are ranked by the summed weights (idf-like) of the terms they
-hold, read straight from FTS5 doclists: no bm25 per row. All claims of a page go to the
-store in one SQL statement; of the WIDEN x limit passages it returns per claim, the limit
-closest by the matching scorer are kept.
+within POSTINGS (and a few more while they stay very few). Passages are ranked by the
+summed weights (idf-like) of the terms they hold, read straight from FTS5 doclists: no
+bm25 per row. Each distinct word's doclist is read once for all claims of a page; of the
+WIDEN x limit passages found per claim, `closest` keeps the limit that go to matching.
 """
 
 from __future__ import annotations
@@ -33,7 +33,10 @@ while who whom why will with would you your said says say according year years
 MIN_TERMS = 3  # always search this many of a claim's rarest words, however common
 MAX_TERMS = 6
 POSTINGS = 1000  # beyond MIN_TERMS, add a term only while the rows to read stay under this
+MORE_TERMS, MORE_POSTINGS = 12, 100  # beyond MAX_TERMS, while they stay under this: cheap, and
+# in a small store every word of a claim is searched
 WIDEN = 4  # passages fetched per candidate wanted, then the closest kept
+BY_SCORER = 12  # of the candidates kept, how many are chosen by SCORER (see `closest`)
 REFERENCE = 1_000_000  # weight of a term: log(1 + REFERENCE / passages holding it), idf-like
 
 
@@ -53,7 +56,9 @@ def rarest(words: Iterable[str], terms: dict[str, tuple[str, int]]) -> list[tupl
     seen: set[str] = set()
     total = 0
     for df, term, word in sorted((terms[w][1], terms[w][0], w) for w in words if w in terms):
-        if len(chosen) == MAX_TERMS or (len(chosen) >= MIN_TERMS and total + df > POSTINGS):
+        n = len(chosen)
+        if (n >= MIN_TERMS and total + df > POSTINGS
+                or n >= MAX_TERMS and (n == MORE_TERMS or total + df > MORE_POSTINGS)):
             break
         if term not in seen:
             seen.add(term)
@@ -76,11 +81,17 @@ def candidates_for(
 
 
 def closest(claim: str, hits: list[Hit], limit: int) -> list[Hit]:
-    """The `limit` hits closest to the claim by SCORER (passages holding the same rare
-    terms tie in the index's ranking: near-copies of one sentence, say)."""
+    """`limit` of the hits (in the index's order, rarest words in common first): the
+    BY_SCORER closest to the claim by SCORER (passages holding the same rare terms tie in
+    the index's ranking: near-copies of one sentence, say), then the best of the others in
+    the index's order (a paraphrase shares rare names and numbers, not the wording SCORER
+    rewards)."""
     if len(hits) <= limit:
         return hits
     ranked = process.extract(utils.default_process(claim),
                              [utils.default_process(text) for _, text, _ in hits],
-                             scorer=SCORER, processor=None, limit=limit)
-    return [hits[i] for _, _, i in ranked]
+                             scorer=SCORER, processor=None, limit=min(BY_SCORER, limit))
+    chosen = [i for _, _, i in ranked]
+    taken = set(chosen)
+    chosen += [i for i in range(len(hits)) if i not in taken][: limit - len(chosen)]
+    return [hits[i] for i in chosen]
