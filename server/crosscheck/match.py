@@ -129,6 +129,8 @@ def hashed(words: Sequence[str], n: int) -> array[int]:
 
 def with_sets(p: Profile) -> Profile:
     """The profile with its runs as sets, to compare many passages against."""
+    if isinstance(p.bigrams, frozenset):
+        return p
     return replace(p, bigrams=frozenset(p.bigrams), trigrams=frozenset(p.trigrams),
                    phrases=frozenset(p.phrases))
 

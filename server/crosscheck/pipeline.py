@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from . import candidates as candidates_stage
 from .claims import extract_claims, passages
 from .extract import extract
-from .match import normalize, relate
+from .match import profile, relate
 from .seeds import seed_pages
 from .store import Store
 from .types import Analysis, ClaimResult, Match, Page, match_json
@@ -99,7 +99,7 @@ def independent_sources(matches: Iterable[Match]) -> set[str]:
     first: dict[str, str] = {}
     for m in matches:
         if m.relation != "related":
-            first.setdefault(normalize(m.passage.text), source_key(m.passage))
+            first.setdefault(profile(m.passage.text).norm, source_key(m.passage))
     return set(first.values())
 
 
