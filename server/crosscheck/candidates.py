@@ -12,12 +12,9 @@ WIDEN x limit passages found per claim, `closest` keeps the limit that go to mat
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
-import numpy as np
 from rapidfuzz import process, utils
 
 from .match import SCORER
@@ -40,8 +37,6 @@ MORE_TERMS, MORE_POSTINGS = 12, 100  # beyond MAX_TERMS, while they stay under t
 # in a small store every word of a claim is searched
 WIDEN = 4  # passages fetched per candidate wanted, then the closest kept
 BY_SCORER = 12  # of the candidates kept, how many are chosen by SCORER (see `closest`)
-CORES = os.cpu_count() or 1
-SCORING = ThreadPoolExecutor(CORES, thread_name_prefix="crosscheck-scoring")  # see closest_all
 REFERENCE = 1_000_000  # weight of a term: log(1 + REFERENCE / passages holding it), idf-like
 
 
@@ -80,25 +75,9 @@ def candidates_for(
     exclude = sorted(set(exclude))
     terms = store.term_frequencies(sorted({w for ws in words for w in ws}), exclude)
     found = store.search_many([rarest(ws, terms) for ws in words], exclude, limit * WIDEN)
-    kept = closest_all([c.text for c in claims], found, limit)
+    kept = [closest(c.text, hits, limit) for c, hits in zip(claims, found, strict=True)]
     passages = store.passages(hit for hits in kept for hit in hits)
     return [[passages[pid] for pid, _, _ in hits] for hits in kept]
-
-
-def closest_all(claims: Sequence[str], found: Sequence[list[Hit]], limit: int,
-                ) -> list[list[Hit]]:
-    """`closest` for each claim, the claims shared out among the cores: rapidfuzz's cdist
-    lets go of the GIL, so two cores halve the wait on one analysis."""
-    shares = min(len(claims), CORES)
-    if shares < 2:
-        return [closest(c, hits, limit) for c, hits in zip(claims, found, strict=True)]
-    def share(k: int) -> list[list[Hit]]:
-        return [closest(c, hits, limit) for c, hits in zip(claims[k::shares], found[k::shares],
-                                                            strict=True)]
-    kept: list[list[Hit]] = [[] for _ in claims]
-    for k, done in enumerate(SCORING.map(share, range(shares))):
-        kept[k::shares] = done
-    return kept
 
 
 def closest(claim: str, hits: list[Hit], limit: int) -> list[Hit]:
@@ -109,9 +88,10 @@ def closest(claim: str, hits: list[Hit], limit: int) -> list[Hit]:
     rewards)."""
     if len(hits) <= limit:
         return hits
-    scores = process.cdist([claim], [text for _, text, _ in hits], scorer=SCORER,
-                           processor=utils.default_process)[0]
-    chosen = np.argsort(-scores, kind="stable")[: min(BY_SCORER, limit)].tolist()
+    ranked = process.extract(utils.default_process(claim),
+                             [utils.default_process(text) for _, text, _ in hits],
+                             scorer=SCORER, processor=None, limit=min(BY_SCORER, limit))
+    chosen = [i for _, _, i in ranked]
     taken = set(chosen)
     chosen += [i for i in range(len(hits)) if i not in taken][: limit - len(chosen)]
     return [hits[i] for i in chosen]
