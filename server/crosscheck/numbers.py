@@ -72,6 +72,7 @@ CONTEXT_WORDS = 6
 WORDS_AROUND = re.compile(r"[A-Za-z][A-Za-z'’]+")
 AGE = re.compile(r"\s*(?:-\s*)?old\b", re.IGNORECASE)  # one way to split the spaces: linear
 AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
+YEAR = re.compile(r"\d{4}")
 RANGE = re.compile(rf"\s*(?:-|to)\s*({DIGITS})\b")
 PLUS = re.compile(r"(?:\+|-?\s*plus\b)")
 PERCENT = re.compile(r"\s*(?:%|per\s*cent\b|percent\b)", re.IGNORECASE)
@@ -201,14 +202,16 @@ def dates(text: str) -> list[Date]:
     return out
 
 
-def years_ago(text: str, published: str | None) -> list[Date]:
+@lru_cache(maxsize=8192)  # a passage meets many claims
+def years_ago(text: str, published: str | None) -> tuple[Date, ...]:
     """"24 years ago" in a text published in 2024 -> the year 2000 (none without a date)."""
-    year = re.match(r"\d{4}", published or "")
+    year = YEAR.match(published or "")
     if not year or not AGO.search(text):
-        return []
-    return [Date(q.text + m.group(), int(year.group()) - int(q.value), None, None, q.start, m.end())
-            for q in quantities(text) if q.head == "year" and q.value.is_integer()
-            and q.low == q.high and (m := AGO.match(text, q.end))]
+        return ()
+    return tuple(
+        Date(q.text + m.group(), int(year.group()) - int(q.value), None, None, q.start, m.end())
+        for q in quantities(text) if q.head == "year" and q.value.is_integer()
+        and q.low == q.high and (m := AGO.match(text, q.end)))
 
 
 def quantities(text: str, found: Sequence[Date] | None = None) -> list[Quantity]:
