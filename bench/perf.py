@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -71,6 +72,19 @@ def typical(pages: list[Page], count: int) -> list[Page]:
     """`count` articles of 800-1,200 words, in a fixed pseudo-random order."""
     fit = [p for p in pages if 800 <= len((p.text or "").split()) <= 1200]
     return sorted(fit, key=lambda p: crc(p.url))[:count]
+
+
+def host_ms() -> float:
+    """A fixed pure-Python loop, best of 3, in ms: how fast this machine runs right now (on a
+    shared host it varies, and every figure here with it)."""
+    best = math.inf
+    for _ in range(3):
+        t = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i * i
+        best = min(best, time.perf_counter() - t)
+    return best * 1000
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -385,13 +399,17 @@ def main() -> None:
         profile(args.profile, queries[0])
         return
     adds = new_articles(pages, args.adds)
+    host = {"host_ms_before": host_ms()}
     rows = [measure(size, queries, args.repeat, args.naive, adds, others)
             for size in args.sizes.split(",")]
     ingest = measure_ingest(args.pages)
+    host["host_ms_after"] = host_ms()
     if args.json:
-        print(json.dumps({"sizes": rows, **ingest, "cores": CORES}))
+        print(json.dumps({"sizes": rows, **ingest, "cores": CORES, **host}))
     else:
         print(table(rows, ingest))
+        print(f"host: a 1,000,000-step Python loop took {host['host_ms_before']:.0f} ms before "
+              f"and {host['host_ms_after']:.0f} ms after (the machine's speed of the moment)")
 
 
 if __name__ == "__main__":

@@ -25,3 +25,4 @@ def test_perf_smoke(tmp_path: Path) -> None:
     assert seed["add_p50_ms"] > 0 and seed["server_rss_mb"] > 20 and seed["cold_start_s"] > 0
     assert result["ingest_stored"] == result["ingest_pages"] == 10
     assert result["ingest_pages_per_s"] > 0
+    assert result["host_ms_before"] > 0 and result["host_ms_after"] > 0
