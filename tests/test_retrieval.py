@@ -19,6 +19,7 @@ from crosscheck.candidates import (
     closest,
     content_words,
     rarest,
+    searched_words,
 )
 from crosscheck.claims import extract_claims
 from crosscheck.extract import extract
@@ -125,3 +126,10 @@ def test_closest_keeps_the_index_best_beside_the_scorer_best() -> None:
     kept = closest(claim, hits, 15)
     assert len(kept) == 15 and paraphrase in kept and sum(h in near for h in kept) == 14
     assert BY_SCORER < 15
+
+
+def test_numbers_are_not_searched_for() -> None:
+    # the number is what a conflicting report changes: "25 years" must find "24 years"
+    text = "Putin came back after 25 years, in 2024."
+    assert content_words(text) == ["putin", "came", "back", "25", "2024"]
+    assert searched_words(text) == ["putin", "came", "back"]

@@ -49,6 +49,13 @@ def content_words(text: str) -> list[str]:
     return words
 
 
+def searched_words(text: str) -> list[str]:
+    """The content words a claim is searched by: not its numbers, which are what differs
+    between reports of one fact ("25 years" / "24 years"): searched for, they would find
+    only the reports that agree."""
+    return [w for w in content_words(text) if not w.isdigit()]
+
+
 def rarest(words: Iterable[str], terms: dict[str, tuple[str, int]]) -> list[tuple[str, float]]:
     """The words of the rarest index terms, within the postings budget, one per term, each
     with its weight (words in no stored passage cannot help and are left out)."""
@@ -71,7 +78,7 @@ def candidates_for(
     store: Store, claims: Sequence[Sentence], exclude: Iterable[int], limit: int = 15
 ) -> list[list[Passage]]:
     """For each claim, the stored passages most likely to state the same fact."""
-    words = [content_words(c.text) for c in claims]
+    words = [searched_words(c.text) for c in claims]
     exclude = sorted(set(exclude))
     terms = store.term_frequencies(sorted({w for ws in words for w in ws}), exclude)
     found = store.search_many([rarest(ws, terms) for ws in words], exclude, limit * WIDEN)
