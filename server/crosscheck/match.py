@@ -167,8 +167,6 @@ def profile(text: str) -> Profile:
 def overlap(a: Collection[Any], b: Collection[Any]) -> tuple[float, float]:
     """Shared share of the smaller and of the larger side (each of distinct items; `a` is
     best a set already)."""
-    if not a or not b:
-        return 0.0, 0.0
     return shares(len(frozenset(a).intersection(b)), a, b)
 
 

@@ -217,11 +217,11 @@ def years_ago(text: str, published: str | None) -> tuple[Date, ...]:
 def quantities(text: str, found: Sequence[Date] | None = None) -> list[Quantity]:
     """Every amount stated in `text` that is not part of a date (`found`: its dates, if
     known)."""
-    found = dates(text) if found is None else found
-    starts = [d.start for d in found]
     out: list[Quantity] = []
     if not may_state_numbers(text):
         return out
+    found = dates(text) if found is None else found
+    starts = [d.start for d in found]
     for m in NUMBER.finditer(text):
         i = bisect_right(starts, m.start()) - 1
         if i >= 0 and m.start() < found[i].end or out and m.start() < out[-1].end:
