@@ -24,4 +24,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check server tests bench
 
 clean:
-	rm -rf $(VENV) db/*.db db/*.db-wal db/*.db-shm
+	rm -rf $(VENV) db/*.db db/*.db-wal db/*.db-shm db/*.token

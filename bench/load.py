@@ -26,6 +26,8 @@ from typing import IO
 
 import httpx2 as httpx
 
+from crosscheck.security import read_token
+
 PLACES = ["Lyon", "Porto", "Gdansk", "Tartu", "Varna", "Bergen", "Cork", "Graz", "Bari", "Ghent"]
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -52,6 +54,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def auth(db: Path) -> dict[str, str]:
+    """The token the server made beside its store, as every request must carry it."""
+    return {"Authorization": f"Bearer {read_token(db)}"}
 
 
 def start_server(db: Path, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
@@ -95,8 +102,9 @@ def report(results: list[tuple[str, int, float]], elapsed: float) -> None:
     print("  statuses:", dict(sorted(Counter(r[1] for r in results).items())))
 
 
-def stored_once(url: str, added: list[dict[str, str]]) -> bool:
-    urls = [a["url"] for a in httpx.get(url + "/api/articles", timeout=60).json()["articles"]]
+def stored_once(url: str, headers: dict[str, str], added: list[dict[str, str]]) -> bool:
+    listed = httpx.get(url + "/api/articles", timeout=60, headers=headers).json()["articles"]
+    urls = [a["url"] for a in listed]
     wanted = {a["url"] for a in added}
     counts = Counter(u for u in urls if u in wanted)
     missing, twice = wanted - set(counts), [u for u, n in counts.items() if n > 1]
@@ -120,14 +128,15 @@ def main() -> int:
     random.Random(4).shuffle(jobs)
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "server.log", "w+b") as log:
         proc, url = start_server(Path(tmp) / "load.db", log)
+        headers = auth(Path(tmp) / "load.db")
         try:
-            with httpx.Client(base_url=url, timeout=120) as client, ThreadPoolExecutor(
-                    args.concurrency) as pool:
+            with httpx.Client(base_url=url, timeout=120, headers=headers) as client, \
+                    ThreadPoolExecutor(args.concurrency) as pool:
                 start = time.perf_counter()
                 results = list(pool.map(lambda job: send(client, job), jobs))
                 elapsed = time.perf_counter() - start
             report(results, elapsed)
-            ok = stored_once(url, added) and all(r[1] in (200, 201) for r in results)
+            ok = stored_once(url, headers, added) and all(r[1] in (200, 201) for r in results)
         finally:
             proc.terminate()
             proc.wait(30)

@@ -39,6 +39,7 @@ import html
 import json
 import math
 import os
+import secrets
 import shutil
 import subprocess
 import time
@@ -93,6 +94,9 @@ def percentile(values: list[float], q: float) -> float:
 
 # ------------------------------------------------------------------ server
 
+TOKEN = secrets.token_urlsafe(16)  # the server asks every request for its token
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
 
 @contextmanager
 def server(db: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
@@ -106,6 +110,7 @@ def server(db: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
     proc = subprocess.Popen(
         [str(CROSSCHECK), "serve", "--port", str(port), "--db", str(db), "--no-seeds"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "CROSSCHECK_TOKEN": TOKEN},
     )
     try:
         yield f"http://127.0.0.1:{port}", proc, started
@@ -156,7 +161,7 @@ def measure_server(db: Path, queries: list[Page], repeat: int, adds: list[dict[s
     work = corpus.OUT / f"work-{db.name}"
     shutil.copyfile(db, work)
     try:
-        with server(work) as (url, proc, started), httpx.Client() as client:
+        with server(work) as (url, proc, started), httpx.Client(headers=AUTH) as client:
             cold = cold_start(client, url, started, queries[0])
             times = [
                 server_ms(post(client, url + "/api/analyze", {"text": q.text}))

@@ -1,7 +1,19 @@
-"""Shared fixtures: a real SQLite file per test, the app, a real uvicorn server."""
+"""Shared fixtures: a real SQLite file per test, the app, a real uvicorn server.
+
+The server asks every request for its owner's token (issue 14), so to get an authorised client:
+
+* in-process: the `client` fixture already sends `Authorization: Bearer TOKEN`; build your own
+  with `TestClient(create_app(path, policy=Policy(token=TOKEN)), headers=AUTH)`;
+* over HTTP: `LiveServer(db)` (or the `live_server` fixture) reads the token the server made
+  beside its store; use `server.http.get("/api/health")` (an httpx.Client with the server's
+  address and token), or pass `headers=server.auth` to plain httpx calls. `server.token` is the
+  token itself, `server.pairing_link` what the extension's Settings take.
+  `LiveServer(db, "--no-token")` runs without one (then `server.auth` is empty).
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -15,10 +27,13 @@ import pytest
 from starlette.testclient import TestClient
 
 from crosscheck.app import create_app
+from crosscheck.security import Policy, pairing_link, read_token
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
+TOKEN = "test-token"  # the in-process `client` fixture's token
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def seed_text(prefix: str) -> str:
@@ -32,7 +47,8 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(db_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(str(db_path)), base_url="http://127.0.0.1") as c:
+    app = create_app(str(db_path), policy=Policy(token=TOKEN))
+    with TestClient(app, base_url="http://127.0.0.1", headers=AUTH) as c:
         yield c
 
 
@@ -43,6 +59,10 @@ def free_port() -> int:
 
 
 class LiveServer:
+    """`crosscheck serve` in a real process; `http` is a client that carries its token."""
+
+    running: dict[str, str] = {}  # address -> token of every server started, for browser tests
+
     def __init__(self, db: Path, *extra: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -59,13 +79,22 @@ class LiveServer:
                 self.log.seek(0)
                 raise RuntimeError(self.log.read().decode())
             try:
-                httpx.get(self.url + "/api/health", timeout=1)
-                return
+                httpx.get(self.url + "/api/health", timeout=1)  # any answer, 401 too
+                break
             except httpx.TransportError:
                 time.sleep(0.1)
-        raise RuntimeError("server did not start")
+        else:
+            raise RuntimeError("server did not start")
+        given = extra[extra.index("--token") + 1] if "--token" in extra else None
+        from_env = os.environ.get("CROSSCHECK_TOKEN")
+        self.token = None if "--no-token" in extra else given or from_env or read_token(db)
+        self.auth = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        self.pairing_link = pairing_link("127.0.0.1", self.port, self.token or "")
+        self.http = httpx.Client(base_url=self.url, headers=self.auth)
+        LiveServer.running[self.url] = self.token or ""
 
     def stop(self) -> None:
+        self.http.close()
         self.proc.terminate()
         self.proc.wait(10)
         self.log.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx2 as httpx
 from conftest import LiveServer, seed_text
 from starlette.testclient import TestClient
 
@@ -135,18 +134,18 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:
 
 
 def test_real_server_over_http(live_server: LiveServer) -> None:
-    health = httpx.get(live_server.url + "/api/health").json()
+    health = live_server.http.get("/api/health").json()
     assert health["articles"] == 5
-    body = httpx.post(
-        live_server.url + "/api/analyze", json={"text": seed_text("001")}, timeout=30
+    body = live_server.http.post(
+        "/api/analyze", json={"text": seed_text("001")}, timeout=30
     ).json()
     claim = claim_with(body, "first time in 25 years")
     assert any(m["relation"] == "conflicts" for m in claim["matches"])
-    added = httpx.post(
-        live_server.url + "/api/articles", json={"text": NEW_ARTICLE, "outlet": "News Test"}
+    added = live_server.http.post(
+        "/api/articles", json={"text": NEW_ARTICLE, "outlet": "News Test"}
     )
     assert added.status_code == 201
-    assert httpx.get(live_server.url + "/api/health").json()["articles"] == 6
+    assert live_server.http.get("/api/health").json()["articles"] == 6
 
 
 def test_a_stored_page_still_finds_its_conflicts(client: TestClient) -> None:

@@ -120,7 +120,7 @@ def test_import_while_the_server_adds_the_same_articles(db_path: Path, tmp_path:
         proc = start_import(source, db_path)
         with ThreadPoolExecutor(4) as pool:
             answers = list(pool.map(
-                lambda item: httpx.post(server.url + "/api/articles", json=item, timeout=60),
+                lambda item: server.http.post("/api/articles", json=item, timeout=60),
                 reversed(items)))
         assert proc.wait(timeout=300) == 0
         assert {a.status_code for a in answers} <= {200, 201}
@@ -136,11 +136,11 @@ def test_readers_are_not_blocked_by_a_writer(live_server: LiveServer, db_path: P
     writer.execute("begin immediate")
     writer.execute("update articles set title = title")
     try:
-        assert httpx.get(live_server.url + "/api/articles").status_code == 200
-        analysis = httpx.post(live_server.url + "/api/analyze", json=article(7), timeout=60)
+        assert live_server.http.get("/api/articles").status_code == 200
+        analysis = live_server.http.post("/api/analyze", json=article(7), timeout=60)
         assert analysis.status_code == 200
         with ThreadPoolExecutor(1) as pool:
-            adding = pool.submit(httpx.post, live_server.url + "/api/articles", json=article(8),
+            adding = pool.submit(live_server.http.post, "/api/articles", json=article(8),
                                  timeout=60)
             time.sleep(0.5)
             assert not adding.done()  # waiting for the lock, not failing
@@ -155,7 +155,7 @@ def post_all(server: LiveServer, items: list[dict[str, str]]) -> list[int]:
     """Send every item, 4 at a time; a broken connection counts as status 0."""
     def send(item: dict[str, str]) -> int:
         try:
-            return httpx.post(server.url + "/api/articles", json=item, timeout=60).status_code
+            return server.http.post("/api/articles", json=item, timeout=60).status_code
         except httpx.TransportError:
             return 0
     with ThreadPoolExecutor(4) as pool:

@@ -115,11 +115,12 @@ class Panel:
         self.page.goto(f"{self.ext}/panel/panel.html?tab={tab}")
         expect(self.page.locator("#check")).to_be_enabled()  # the panel has found its tab
 
-    def set_server(self, address: str, token: str = "") -> None:
+    def set_server(self, address: str, token: str | None = None) -> None:
+        """Settings by hand; the token of the LiveServer at `address` unless one is given."""
         self.page.goto(f"{self.ext}/options/options.html")
         self.page.fill("#server", address)
-        self.page.fill("#token", token)
-        self.page.click("button[type=submit]")
+        self.page.fill("#token", LiveServer.running.get(address, "") if token is None else token)
+        self.page.click("#settings button[type=submit]")
         expect(self.page.locator("#result")).to_have_text("Saved.")
 
     def click(self, name: str) -> None:
@@ -287,7 +288,7 @@ def test_connection_test_in_the_options(browser: BrowserContext, site: str,
     page.click("#test")
     expect(page.locator("#result")).to_contain_text("not running")
     page.fill("#server", "https://example.com")
-    page.click("button[type=submit]")
+    page.click("#settings button[type=submit]")
     expect(page.locator("#result")).to_contain_text("must be http://127.0.0.1:PORT")
 
 
@@ -297,6 +298,7 @@ def test_access_token_from_the_options_is_sent(browser: BrowserContext, site: st
     guarded = LiveServer(tmp_path / "guarded.db", "--no-seeds", "--token", "s3cret token",
                          "--extension-origin", ext)
     try:
+        LiveServer.running.pop(guarded.url)  # the panel starts without its token
         panel = Panel(browser, f"{site}/caliber.html", guarded.url)
         panel.check()
         expect(panel.page.locator(".status.error")).to_contain_text("access token in Settings")

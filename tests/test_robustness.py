@@ -136,7 +136,7 @@ HOSTILE_TEXT = {  # pathological input for tokenisers, segmenters and regexes
 
 
 def post(server: LiveServer, path: str, body: bytes) -> httpx.Response:
-    return httpx.post(server.url + path, content=body, headers={"Content-Type": JSON},
+    return server.http.post(path, content=body, headers={"Content-Type": JSON},
                       timeout=120)
 
 
@@ -148,13 +148,13 @@ def test_hostile_bodies_get_a_4xx_or_a_result(server: LiveServer, path: str, nam
     body = response.json()
     if response.status_code >= 400:
         assert body["error"]
-    assert httpx.get(server.url + "/api/health").status_code == 200
+    assert server.http.get("/api/health").status_code == 200
 
 
 @pytest.mark.parametrize("name", HOSTILE_TEXT)
 @pytest.mark.parametrize("path", ["/api/analyze", "/api/articles"])
 def test_pathological_text_gets_a_4xx_or_a_result(server: LiveServer, path: str, name: str) -> None:
-    response = httpx.post(server.url + path, json={"text": HOSTILE_TEXT[name]}, timeout=120)
+    response = server.http.post(path, json={"text": HOSTILE_TEXT[name]}, timeout=120)
     assert response.status_code in (200, 201, 413, 422), response.text
     if path == "/api/analyze" and response.status_code == 200:
         assert len(response.json()["claims"]) <= pipeline.MAX_CLAIMS
@@ -165,7 +165,7 @@ def test_errors_name_the_field(server: LiveServer) -> None:
     assert "'text'" in error
     error = post(server, "/api/articles", HOSTILE["over-long url"]).json()["error"]
     assert "'url'" in error
-    outlet = httpx.post(server.url + "/api/articles", json={"text": "x", "outlet": 7}).json()
+    outlet = server.http.post("/api/articles", json={"text": "x", "outlet": 7}).json()
     assert "'outlet'" in outlet["error"]
     assert post(server, "/api/analyze", HOSTILE["lone surrogate"]).status_code == 422
     assert post(server, "/api/analyze", HOSTILE["invalid UTF-8"]).status_code == 400
@@ -174,7 +174,7 @@ def test_errors_name_the_field(server: LiveServer) -> None:
 def test_bodies_up_to_the_limit_are_read(server: LiveServer) -> None:
     text = "The President of France said on Monday that 24 people died in Paris. "
     page = {"text": text * ((MAX_BODY - 1000) // len(text))}
-    response = httpx.post(server.url + "/api/analyze", json=page, timeout=120)
+    response = server.http.post("/api/analyze", json=page, timeout=120)
     assert response.status_code == 200, response.text
     assert len(response.json()["claims"]) <= pipeline.MAX_CLAIMS
 
@@ -195,9 +195,9 @@ def fts_rows(db: Path, word: str) -> int:
 def test_delete_removes_passages_and_index_entries(live_server: LiveServer, db_path: Path) -> None:
     page = {"text": "The zyzzyva beetle council of Lyon met on Monday with 24 delegates, officials "
                     "said. The zyzzyva delegates voted 12 to 11 in favour of the plan on Tuesday."}
-    added = httpx.post(live_server.url + "/api/articles", json=page).json()
+    added = live_server.http.post("/api/articles", json=page).json()
     assert fts_rows(db_path, "zyzzyva") == added["passages"] == 2
-    assert httpx.delete(f"{live_server.url}/api/articles/{added['id']}").status_code == 200
+    assert live_server.http.delete(f"/api/articles/{added['id']}").status_code == 200
     assert fts_rows(db_path, "zyzzyva") == 0
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select count(*) from passages where article_id = ?",
@@ -205,7 +205,7 @@ def test_delete_removes_passages_and_index_entries(live_server: LiveServer, db_p
         assert conn.execute("select count(*) from passages").fetchone()[0] == conn.execute(
             "select count(*) from passages_fts").fetchone()[0]
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
-    body = httpx.post(live_server.url + "/api/analyze", json=page, timeout=60).json()
+    body = live_server.http.post("/api/analyze", json=page, timeout=60).json()
     matched = {m["passage"]["article_id"] for c in body["claims"] for m in c["matches"]}
     assert added["id"] not in matched
 
@@ -223,7 +223,7 @@ def test_enormous_sentences_are_not_stored_as_passages(server: LiveServer) -> No
     """Every later analysis would match its claims against them."""
     page = {"text": "Officials in Riga said on Monday that 31 people were hurt in the storm. "
                     + "The storm hit Riga and " * 50_000 + "the coast."}
-    added = httpx.post(server.url + "/api/articles", json=page, timeout=120).json()
-    stored = httpx.get(f"{server.url}/api/articles/{added['id']}").json()["passages"]
+    added = server.http.post("/api/articles", json=page, timeout=120).json()
+    stored = server.http.get(f"/api/articles/{added['id']}").json()["passages"]
     assert stored
     assert all(len(p["text"]) <= MAX_SENTENCE_CHARS for p in stored)

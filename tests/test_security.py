@@ -22,7 +22,7 @@ from conftest import LiveServer, free_port
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosscheck.security import Policy, host_allowed, origin_allowed
+from crosscheck.security import CHROME_ID, Policy, host_allowed, origin_allowed, read_token
 
 ARTICLE = {
     "text": "The city council of Lyon approved a budget of 412 million euros on Thursday, the "
@@ -30,7 +30,8 @@ ARTICLE = {
     "url": "https://news.test/lyon-budget", "outlet": "News Test",
 }
 WEB_PAGE = "https://evil.example"
-EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+EXTENSION = f"chrome-extension://{CHROME_ID}"  # ours: its id is fixed by the manifest's key
+OTHER_EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
 TOKEN = "correct horse battery staple"
 
 
@@ -67,7 +68,7 @@ def token_server(db_path: Path) -> Iterator[LiveServer]:
 def test_web_page_origin_is_refused_and_changes_nothing(server: LiveServer, db_path: Path) -> None:
     before = snapshot(db_path)
     first_id = before[0][0][0]
-    headers = {"Origin": WEB_PAGE}
+    headers = {"Origin": WEB_PAGE, **server.auth}  # refused even with the token
     assert "web pages" in refused(
         httpx.post(server.url + "/api/articles", json=ARTICLE, headers=headers), 403)
     refused(httpx.delete(f"{server.url}/api/articles/{first_id}", headers=headers), 403)
@@ -92,13 +93,13 @@ def test_extension_origin_is_allowed_with_cors(server: LiveServer, db_path: Path
         "Access-Control-Request-Headers": "authorization, content-type"})
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == EXTENSION
-    added = httpx.post(server.url + "/api/articles", json=ARTICLE, headers={"Origin": EXTENSION})
+    added = server.http.post("/api/articles", json=ARTICLE, headers={"Origin": EXTENSION})
     assert added.status_code == 201, added.text
     assert added.headers["access-control-allow-origin"] == EXTENSION
-    firefox = httpx.get(server.url + "/api/health",
-                        headers={"Origin": "moz-extension://2c127fa4-62a7-4b3b-9b0e-3b1c5d6e7f80"})
+    firefox = server.http.get(
+        "/api/health", headers={"Origin": "moz-extension://2c127fa4-62a7-4b3b-9b0e-3b1c5d6e7f80"})
     assert firefox.status_code == 200
-    own_page = httpx.get(server.url + "/api/health", headers={"Origin": server.url})
+    own_page = server.http.get("/api/health", headers={"Origin": server.url})
     assert own_page.status_code == 200
     assert [row[1] for row in snapshot(db_path)[0]].count(ARTICLE["url"]) == 1
 
@@ -108,10 +109,9 @@ def test_pinned_extension_origin_refuses_other_extensions(db_path: Path) -> None
     try:
         other = "chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba"
         before = snapshot(db_path)
-        refused(httpx.post(live.url + "/api/articles", json=ARTICLE,
-                           headers={"Origin": other}), 403)
+        refused(live.http.post("/api/articles", json=ARTICLE, headers={"Origin": other}), 403)
         assert snapshot(db_path) == before
-        ok = httpx.post(live.url + "/api/articles", json=ARTICLE, headers={"Origin": EXTENSION})
+        ok = live.http.post("/api/articles", json=ARTICLE, headers={"Origin": EXTENSION})
         assert ok.status_code == 201
     finally:
         live.stop()
@@ -124,11 +124,11 @@ def test_rebinding_host_is_refused(server: LiveServer, db_path: Path) -> None:
         error = refused(httpx.post(server.url + "/api/articles", json=ARTICLE,
                                    headers={"Host": host}), 421)
         assert "own address" in error
-        refused(httpx.get(server.url + "/api/articles", headers={"Host": host}), 421)
+        refused(server.http.get("/api/articles", headers={"Host": host}), 421)
     assert snapshot(db_path) == before
     for host in (f"127.0.0.1:{server.port}", f"localhost:{server.port}",
                  f"LOCALHOST:{server.port}", f"[::1]:{server.port}"):
-        assert httpx.get(server.url + "/api/health", headers={"Host": host}).status_code == 200
+        assert server.http.get("/api/health", headers={"Host": host}).status_code == 200
 
 
 def test_form_and_text_plain_posts_change_nothing(server: LiveServer, db_path: Path) -> None:
@@ -136,12 +136,12 @@ def test_form_and_text_plain_posts_change_nothing(server: LiveServer, db_path: P
     body = json.dumps(ARTICLE)
     for content_type in ("text/plain", "text/plain;charset=UTF-8",
                          "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
-        error = refused(httpx.post(server.url + "/api/articles", content=body,
-                                   headers={"Content-Type": content_type}), 415)
+        error = refused(server.http.post("/api/articles", content=body,
+                                         headers={"Content-Type": content_type}), 415)
         assert "application/json" in error
-        refused(httpx.post(server.url + "/api/analyze", content=body,
-                           headers={"Content-Type": content_type}), 415)
-    refused(httpx.post(server.url + "/api/articles", data={"text": ARTICLE["text"]}), 415)
+        refused(server.http.post("/api/analyze", content=body,
+                                 headers={"Content-Type": content_type}), 415)
+    refused(server.http.post("/api/articles", data={"text": ARTICLE["text"]}), 415)
     # what a page's <form> or fetch(no-cors) would send: refused for its Origin first
     refused(httpx.post(server.url + "/api/articles", content=body, headers={
         "Content-Type": "text/plain", "Origin": WEB_PAGE, "Sec-Fetch-Site": "cross-site",
@@ -156,10 +156,12 @@ def test_cross_site_no_cors_load_is_refused(server: LiveServer) -> None:
         "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}), 403)
     other_local_page = {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors"}
     refused(httpx.get(server.url + "/api/articles", headers=other_local_page), 403)
+    refused(server.http.get("/api/articles", headers={  # header values in any case
+        "Sec-Fetch-Site": "Cross-Site", "Sec-Fetch-Mode": "No-Cors"}), 403)
     typed_by_owner = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"}
-    assert httpx.get(server.url + "/api/articles", headers=typed_by_owner).status_code == 200
+    assert server.http.get("/api/articles", headers=typed_by_owner).status_code == 200
     extension_get = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}
-    assert httpx.get(server.url + "/api/health", headers=extension_get).status_code == 200
+    assert server.http.get("/api/health", headers=extension_get).status_code == 200
 
 
 def raw_exchange(port: int, head: bytes, chunks: Iterator[bytes]) -> bytes:
@@ -181,7 +183,7 @@ def raw_exchange(port: int, head: bytes, chunks: Iterator[bytes]) -> bytes:
 def test_oversized_body_is_refused_before_it_is_read(server: LiveServer, db_path: Path) -> None:
     before = snapshot(db_path)
     head = (f"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
-            "Content-Type: application/json\r\n"
+            f"Authorization: Bearer {server.token}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {50 * 1024 * 1024}\r\n\r\n").encode()
     # only a few KB of the announced 50 MB are ever sent: the 413 comes before the body
     answer = raw_exchange(server.port, head, iter([b'{"text": "' + b"a" * 4096]))
@@ -189,13 +191,14 @@ def test_oversized_body_is_refused_before_it_is_read(server: LiveServer, db_path
     assert b'"error"' in answer
 
     chunked = (f"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
-               "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
+               f"Authorization: Bearer {server.token}\r\nContent-Type: application/json\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n").encode()
     piece = b"a" * 65536
     chunks = (b"%x\r\n%s\r\n" % (len(piece), piece) for _ in range(200))  # 12.5 MB if all sent
     answer = raw_exchange(server.port, chunked, chunks)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert snapshot(db_path) == before
-    assert httpx.get(server.url + "/api/health").status_code == 200
+    assert server.http.get("/api/health").status_code == 200
 
 
 def test_overlong_url_is_refused(server: LiveServer) -> None:
@@ -241,8 +244,8 @@ def test_pinned_extension_origin_from_environment(
     live = LiveServer(db_path)
     try:
         other = {"Origin": "moz-extension://2c127fa4-62a7-4b3b-9b0e-3b1c5d6e7f80"}
-        refused(httpx.get(live.url + "/api/health", headers=other), 403)
-        assert httpx.get(live.url + "/api/health", headers={"Origin": EXTENSION}).status_code == 200
+        refused(live.http.get("/api/health", headers=other), 403)
+        assert live.http.get("/api/health", headers={"Origin": EXTENSION}).status_code == 200
     finally:
         live.stop()
 
@@ -273,8 +276,11 @@ def test_binding_elsewhere_needs_a_flag_and_warns(db_path: Path) -> None:
     assert "bind the one address" in wildcard.stderr
     # confirmed: the warning comes first, then binding an address we do not have fails
     confirmed = serve(db_path, "--host", "192.0.2.1", "--allow-remote", "--port", "1")
-    assert "WARNING" in confirmed.stderr and "no --token" in confirmed.stderr
+    assert "WARNING" in confirmed.stderr and "unencrypted" in confirmed.stderr
     assert confirmed.returncode != 0
+    open_to_all = serve(db_path, "--host", "192.0.2.1", "--allow-remote", "--port", "1",
+                        "--no-token")
+    assert "anyone who can reach it" in open_to_all.stderr
 
 
 def test_bound_address_is_our_name_too(db_path: Path) -> None:
@@ -286,7 +292,8 @@ def test_bound_address_is_our_name_too(db_path: Path) -> None:
     try:
         for _ in range(300):
             try:
-                health = httpx.get(url + "/api/health", timeout=1)
+                health = httpx.get(url + "/api/health", timeout=1,
+                                   headers={"Authorization": f"Bearer {read_token(db_path)}"})
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
@@ -299,9 +306,10 @@ def test_bound_address_is_our_name_too(db_path: Path) -> None:
 
 def test_new_store_is_readable_by_its_owner_only(server: LiveServer, db_path: Path) -> None:
     """A token guards the API; on a shared machine the file must not be readable instead."""
-    assert httpx.post(server.url + "/api/articles", json=ARTICLE).status_code == 201
-    files = [p for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)]
-    assert db_path in files and len(files) >= 2  # the store and its WAL
+    assert server.http.post("/api/articles", json=ARTICLE).status_code == 201
+    files = [p for p in db_path.parent.iterdir() if p.name.startswith(db_path.stem)]
+    assert db_path in files and db_path.with_suffix(".token") in files
+    assert len(files) >= 3  # the store, its WAL and the token
     for path in files:
         assert path.stat().st_mode & 0o077 == 0, path
 
@@ -327,9 +335,10 @@ def test_only_our_own_host_names_pass(host: str) -> None:
 @given(st.one_of(st.text(max_size=60), st.sampled_from([
     EXTENSION, WEB_PAGE, "null", "http://127.0.0.1:8765", "https://127.0.0.1:8765",
     "http://localhost:8765.evil.example", "chrome-extension://", "chrome-extension://a/b",
+    OTHER_EXTENSION, EXTENSION + "/", EXTENSION.upper(), "moz-extension://", "moz-extension://a",
     "moz-extension://2c127fa4-62a7-4b3b-9b0e-3b1c5d6e7f80", "file://", "http://[::1]:8765"])))
-def test_only_extensions_and_our_own_pages_are_trusted_origins(origin: str) -> None:
+def test_only_our_extension_and_our_own_pages_are_trusted_origins(origin: str) -> None:
     trusted = origin_allowed(Policy(port=8765), origin)
     own_page = origin.startswith("http://") and origin[len("http://"):].lower() in OWN_HOSTS
-    extension = re.fullmatch(r"(chrome|moz)-extension://[A-Za-z0-9-]+", origin) is not None
-    assert trusted == (own_page or extension)
+    firefox = re.fullmatch(r"moz-extension://[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", origin)
+    assert trusted == (own_page or origin == EXTENSION or firefox is not None)

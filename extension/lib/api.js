@@ -56,6 +56,20 @@ export async function health(config) {
   return (await call("/api/health", { config })).data;
 }
 
+// The pairing link the server prints (http://127.0.0.1:PORT/?token=...) as settings; a bare
+// token keeps the server address already set. Null when the text holds no token.
+export function pairing(text, server) {
+  const given = text.trim();
+  if (!/^https?:/i.test(given)) return given && !/\s/.test(given) ? { server, token: given } : null;
+  try {
+    const link = new URL(given);
+    const token = link.searchParams.get("token");
+    return token ? { server: link.origin, token } : null;
+  } catch {
+    return null;
+  }
+}
+
 function fit(page) {
   return {
     ...page,

@@ -1,6 +1,7 @@
-// Settings: the server address and access token, and a connection test.
+// Settings: pairing with the server (address and access token from one link), the two
+// fields by hand, and a connection test.
 
-import { START_COMMAND, health, settings } from "../lib/api.js";
+import { START_COMMAND, health, pairing, settings } from "../lib/api.js";
 import { saveSettings } from "../lib/browser.js";
 
 const form = document.getElementById("settings");
@@ -31,16 +32,40 @@ form.addEventListener("submit", async (event) => {
   report("Saved.", true);
 });
 
+// True when the server answered with this config, the outcome shown either way.
+async function test(config, connected) {
+  try {
+    const found = await health(config);
+    report(`${connected}: ${found.articles} articles, ${found.passages} passages stored.`, true);
+    return true;
+  } catch (error) {
+    report(`${error.message}${HINTS[error.kind] ?? ""}`, false);
+    return false;
+  }
+}
+
 document.getElementById("test").addEventListener("click", async () => {
   const config = entered();
   if (!valid(config)) return;
   report("Testing…", true);
-  try {
-    const found = await health(config);
-    report(`Connected: ${found.articles} articles, ${found.passages} passages stored.`, true);
-  } catch (error) {
-    report(`${error.message}${HINTS[error.kind] ?? ""}`, false);
+  await test(config, "Connected");
+});
+
+// Pairing: one pasted link gives address and token; they are kept once the server takes them.
+document.getElementById("pair").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const config = pairing(event.target.link.value, entered().server);
+  if (!config) {
+    report("Paste the whole link the server printed, http://127.0.0.1:PORT/?token=…", false);
+    return;
   }
+  if (!valid(config)) return;
+  report("Pairing…", true);
+  if (!(await test(config, `Paired with ${config.server}`))) return;
+  await saveSettings(config);
+  form.server.value = config.server;
+  form.token.value = config.token;
+  event.target.link.value = "";
 });
 
 const current = await settings();

@@ -67,33 +67,57 @@ def cli() -> None:
               help="Confirm binding --host to an address other machines can reach.")
 @click.option("--port", default=8765, show_default=True, type=int)
 @click.option("--token", envvar="CROSSCHECK_TOKEN",
-              help="Refuse every request without 'Authorization: Bearer TOKEN'. For machines "
-                   "shared by several people; prefer CROSSCHECK_TOKEN, which `ps` does not show.")
+              help="Use this token instead of the one kept beside the store (prefer "
+                   "CROSSCHECK_TOKEN, which `ps` does not show).")
+@click.option("--no-token", is_flag=True,
+              help="Answer requests without a token, as before pairing existed: then any "
+                   "program on this machine can read and change the store.")
 @click.option("--extension-origin", "extension_origins", multiple=True,
               envvar="CROSSCHECK_EXTENSION_ORIGIN",
               help="Answer only this extension, e.g. chrome-extension://<id> (repeatable; "
                    "also CROSSCHECK_EXTENSION_ORIGIN). Default: any browser extension.")
 @db_option
 @seeds_option
-def serve(host: str, allow_remote: bool, port: int, token: str | None,
+def serve(host: str, allow_remote: bool, port: int, token: str | None, no_token: bool,
           extension_origins: tuple[str, ...], db_path: str, no_seeds: bool) -> None:
     """Start the local server the browser extension talks to."""
     import uvicorn
 
     from .app import create_app
-    from .security import Policy
+    from .security import Policy, pairing_link
 
-    check_host(host, allow_remote, token)
+    check_host(host, allow_remote, no_token)
+    token = None if no_token else (token or serving_token(db_path))
     policy = Policy(port=port, bound_host=host, extension_origins=extension_origins,
-                    token=token or None)
+                    token=token)
     app = create_app(db_path, seeds=not no_seeds, policy=policy)
     click.echo(f"Crosscheck on http://{host}:{port} (store: {db_path})", err=True)
+    if token is None:
+        click.secho("WARNING: --no-token: every program on this machine, and any browser "
+                    "extension, can read and change your store", fg="yellow", err=True)
+    else:
+        click.echo("Pair the extension once: paste this link in its Settings\n  "
+                   + pairing_link(host, port, token), err=True)
     # past 64 open connections uvicorn answers 503; a stop waits at most 5 s for requests
     uvicorn.run(app, host=host, port=port, log_level="info", limit_concurrency=64,
                 timeout_graceful_shutdown=5)
 
 
-def check_host(host: str, allow_remote: bool, token: str | None) -> None:
+def serving_token(db_path: str) -> str:
+    """The store's token, made on first start; for this run only if it cannot be kept."""
+    from .security import owner_token, token_file
+
+    try:
+        return owner_token(token_file(db_path))
+    except OSError as exc:
+        from secrets import token_urlsafe
+
+        click.secho(f"WARNING: cannot keep the token in {token_file(db_path)} ({exc.strerror}):"
+                    " it changes at every start", fg="yellow", err=True)
+        return token_urlsafe(32)
+
+
+def check_host(host: str, allow_remote: bool, no_token: bool) -> None:
     """Refuse a non-loopback address unless confirmed, and warn when it is."""
     from .security import is_loopback, is_wildcard
 
@@ -104,10 +128,25 @@ def check_host(host: str, allow_remote: bool, token: str | None) -> None:
         return
     if not allow_remote:
         raise click.UsageError(f"--host {host} lets other machines reach your store; "
-                               "add --allow-remote to confirm (and set --token).")
+                               "add --allow-remote to confirm.")
     click.secho(f"WARNING: serving on {host}, reachable from other machines"
-                + ("" if token else ", with no --token: anyone who can reach it can use it"),
+                + (", with --no-token: anyone who can reach it can use it" if no_token else
+                   "; the token travels unencrypted (plain HTTP)"),
                 fg="yellow", err=True)
+
+
+@cli.command()
+@click.option("--link", is_flag=True, help="Print the pairing link for the extension's Settings.")
+@click.option("--port", default=8765, show_default=True, type=int,
+              help="The server's port, for --link.")
+@db_option
+def token(link: bool, port: int, db_path: str) -> None:
+    """Print the store's access token (made if there is none yet), e.g. for curl's
+    -H "Authorization: Bearer $(crosscheck token)"."""
+    from .security import pairing_link
+
+    secret = serving_token(db_path)
+    click.echo(pairing_link("127.0.0.1", port, secret) if link else secret)
 
 
 @cli.command()

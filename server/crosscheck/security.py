@@ -3,12 +3,16 @@
 The server holds the owner's reading history, so it answers only
 
 * requests addressed to its own loopback name (`Host`), which defeats DNS rebinding;
-* requests from no web page: no `Origin` (curl, scripts), the browser extension's origin,
+* requests from no web page: no `Origin` (curl, scripts), our own extension's origin,
   or the server's own pages; a web page's no-cors loads (`Sec-Fetch-Site: cross-site`)
   are refused too;
-* with a token set, requests that carry it as `Authorization: Bearer <token>`.
+* requests that carry the owner's token as `Authorization: Bearer <token>`: a random secret
+  kept in a 0600 file beside the store (`token_file`), made on first start, which the
+  extension learns once by pairing and the CLI reads itself. Only `--no-token` turns it off.
 
-CORS preflights are answered (by Starlette's CORSMiddleware) for the extension only.
+CORS preflights are answered (by Starlette's CORSMiddleware) for our extension only: its
+Chrome id is fixed by the manifest's `key`; Firefox gives each install a random
+moz-extension UUID, so any Firefox extension origin passes this check (the token does not).
 Every refusal is a JSON error `{"error": "..."}` with a 4xx status.
 """
 
@@ -16,8 +20,11 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import os
 import re
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError
 from starlette.exceptions import HTTPException
@@ -27,9 +34,13 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocketClose
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
-EXTENSION_ORIGIN = r"(chrome-extension|moz-extension)://[A-Za-z0-9-]+"
+CHROME_ID = "clcocfflilfncehhlhebekifemnmhilh"  # from extension/manifest.json's "key"
+# Firefox gives each install a random UUID: any Firefox extension passes this check
+FIREFOX_ORIGIN = r"moz-extension://[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}"
+EXTENSION_ORIGIN = f"chrome-extension://{CHROME_ID}|{FIREFOX_ORIGIN}"
 MAX_URL = 2048
 
 
@@ -39,8 +50,8 @@ class Policy:
 
     port: int | None = None
     bound_host: str | None = None  # the address bound, if the owner chose one: also our name
-    extension_origins: tuple[str, ...] = ()  # pinned extension origins; empty: any extension
-    token: str | None = None
+    extension_origins: tuple[str, ...] = ()  # pinned extension origins; empty: ours
+    token: str | None = None  # None: no token asked for (`crosscheck serve --no-token`)
 
 
 def is_loopback(host: str) -> bool:
@@ -85,6 +96,43 @@ def is_extension(policy: Policy, origin: str) -> bool:
     return re.fullmatch(EXTENSION_ORIGIN, origin) is not None
 
 
+def token_file(db_path: str | Path) -> Path:
+    """Where the store's token lives: beside it, db/crosscheck.db -> db/crosscheck.token."""
+    return Path(db_path).with_suffix(".token")
+
+
+def owner_token(path: Path) -> str:
+    """The token kept in `path`, made (random, mode 0600) if there is none yet.
+
+    A file others could read may have been read: it is replaced by a new token.
+    """
+    if path.exists() and path.stat().st_mode & 0o077 == 0:
+        token = path.read_text("ascii").strip()
+        if token:
+            return token
+    token = secrets.token_urlsafe(32)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fresh = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(token + "\n")
+    os.replace(fresh, path)
+    return token
+
+
+def read_token(db_path: str | Path) -> str | None:
+    """The store's token as a program on this machine reads it, or None if there is none."""
+    try:
+        return token_file(db_path).read_text("ascii").strip() or None
+    except OSError:
+        return None
+
+
+def pairing_link(host: str, port: int, token: str) -> str:
+    """What the owner pastes into the extension's settings, once: address and token."""
+    return f"http://{bracketed(host)}:{port}/?token={token}"
+
+
 def origin_allowed(policy: Policy, origin: str) -> bool:
     """The extension's origin, or one of the server's own pages."""
     if is_extension(policy, origin):
@@ -93,7 +141,7 @@ def origin_allowed(policy: Policy, origin: str) -> bool:
     return own is not None and host_allowed(policy, own.group(1))
 
 
-def refusal(policy: Policy, request: Request) -> tuple[int, str] | None:
+def refusal(policy: Policy, request: HTTPConnection) -> tuple[int, str] | None:
     """Why this request is refused (status, message), or None to let it through."""
     if len(request.scope["path"]) + len(request.scope["query_string"]) > MAX_URL:
         return 414, f"the URL is longer than {MAX_URL} characters"
@@ -108,13 +156,14 @@ def refusal(policy: Policy, request: Request) -> tuple[int, str] | None:
     return None
 
 
-def from_web_page(request: Request) -> bool:
+def from_web_page(request: HTTPConnection) -> bool:
     """A page's no-cors load (img, script, link, form): it carries no Origin on GET.
 
     Extension fetches are CORS-mode (`Sec-Fetch-Mode: cors`), so they stay allowed.
     """
-    site = request.headers.get("sec-fetch-site")
-    return site in ("cross-site", "same-site") and request.headers.get("sec-fetch-mode") != "cors"
+    site = request.headers.get("sec-fetch-site", "").lower()
+    mode = request.headers.get("sec-fetch-mode", "").lower()
+    return site in ("cross-site", "same-site") and mode != "cors"
 
 
 class HostOriginGuard:
@@ -125,8 +174,11 @@ class HostOriginGuard:
         self.policy = policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            refused = refusal(self.policy, Request(scope))
+        if scope["type"] in ("http", "websocket"):
+            refused = refusal(self.policy, HTTPConnection(scope))
+            if refused is not None and scope["type"] == "websocket":
+                await WebSocketClose(code=1008, reason=refused[1][:120])(scope, receive, send)
+                return
             if refused is not None:
                 await error(*refused)(scope, receive, send)
                 return
@@ -134,7 +186,7 @@ class HostOriginGuard:
 
 
 class TokenBackend(AuthenticationBackend):
-    """With a token set, every request must carry `Authorization: Bearer <token>`."""
+    """Unless served with --no-token, every request must carry `Authorization: Bearer <token>`."""
 
     def __init__(self, token: str | None):
         self.token = token
@@ -146,7 +198,9 @@ class TokenBackend(AuthenticationBackend):
         if scheme.lower() != "bearer" or not hmac.compare_digest(
             given.strip().encode(), self.token.encode()
         ):
-            raise AuthenticationError("a valid access token is required (Authorization: Bearer)")
+            raise AuthenticationError(
+                "a valid access token is required (Authorization: Bearer): pair the extension "
+                "with the link `crosscheck token --link` prints")
         return AuthCredentials(["owner"]), None
 
 
