@@ -2,13 +2,15 @@
 
 Requests pass the guards of `security` first (Host, Origin, token). Reads are plain
 `def`s, so Starlette runs them in its thread pool and SQLite work never blocks the event
-loop; analyses and additions run in worker threads under a deadline (503 past it).
+loop; analyses and additions run in threads of their own, in two lanes (`limits`), under a
+deadline (503 past it), so reads and health never wait behind them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import threading
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -22,9 +24,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
-from . import __version__, pipeline, security
+from . import __version__, limits, pipeline, security
 from .extract import ExtractError
-from .store import Store
+from .limits import Deadline, Late
+from .store import NotCommitted, Store, StoreError
 from .types import Page
 
 T = TypeVar("T")
@@ -35,7 +38,6 @@ PAGE_FIELDS = ("html", "text", "url", "title")
 ADD_FIELDS = PAGE_FIELDS + ("outlet", "published", "author")
 MAX_FIELD = {"url": 2048, "title": 1000, "outlet": 200, "published": 64, "author": 500}
 DEADLINE = 30.0  # seconds one analysis or addition may take before the client gets a 503
-WORKERS = 4  # analyses and additions running at once; more wait for a slot until their deadline
 
 schemas = SchemaGenerator({
     "openapi": "3.0.0",
@@ -47,14 +49,10 @@ class ApiError(HTTPException):
     pass
 
 
-class Busy(Exception):
-    """No worker slot came free before the deadline."""
-
-
 async def read_page(request: Request, fields: tuple[str, ...]) -> Page:
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != JSON:
         raise ApiError(415, "send the page as JSON (Content-Type: application/json)")
-    body = await security.read_body(request, MAX_BODY)
+    body = await security.read_body(request, MAX_BODY, limits.BODY_TIMEOUT)
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -65,6 +63,11 @@ async def read_page(request: Request, fields: tuple[str, ...]) -> Page:
         check_field(name, data.get(name))
     if not (data.get("html") or "").strip() and not (data.get("text") or "").strip():
         raise ApiError(422, "give the page as 'html' or 'text'")
+    count = limits.tags(data.get("html") or "")
+    if count > limits.MAX_TAGS:
+        raise ApiError(413, f"the page has more than {limits.MAX_TAGS:,} tags; "
+                            "send the article alone, or its text")
+    request.state.lane = limits.lane(len(body), count)
     return Page(**{k: data.get(k) for k in fields})
 
 
@@ -110,7 +113,7 @@ async def analyze(request: Request) -> JSONResponse:
     """
     page = await read_page(request, PAGE_FIELDS)
     started = time.perf_counter()
-    body = await run(request, lambda: pipeline.analysis_json(
+    body = await run(request, lambda deadline: pipeline.analysis_json(
         pipeline.analyze(store_of(request), page)))
     spent = f"analyze;dur={(time.perf_counter() - started) * 1000:.1f}"  # read by bench/perf.py
     return JSONResponse(body, headers={"Server-Timing": spent})
@@ -130,40 +133,38 @@ async def add_article(request: Request) -> JSONResponse:
         content: {application/json: {schema: {$ref: '#/components/schemas/Added'}}}
     """
     page = await read_page(request, ADD_FIELDS)
-    added = await run(request, lambda: pipeline.add(store_of(request), page))
+    added = await run(request, lambda deadline: pipeline.add(
+        store_of(request), page, deadline.commit))
     if added.duplicate:
         return JSONResponse({"id": added.id, "passages": added.passages, "duplicate": True})
     return JSONResponse({"id": added.id, "passages": added.passages}, status_code=201)
 
 
-async def run(request: Request, work: Callable[[], T]) -> T:
-    """Run `work` in a worker thread, answering 503 if it is not done by the deadline.
+async def run(request: Request, work: Callable[[Deadline], T]) -> T:
+    """Run `work` in the lane `read_page` chose, answering 503 if it is not done by the deadline.
 
-    A thread cannot be stopped, so a late one runs on while the client gets its
-    answer; the worker slots bound how many can, so late work never piles up.
+    A thread cannot be stopped, so late work runs on, holding its lane, while the client
+    gets its answer; an addition either commits before that answer, or never (`Deadline`).
     """
-    state = request.app.state
-    due = time.monotonic() + state.deadline
+    deadline = Deadline(request.app.state.deadline)
+    lane = request.app.state.lanes[request.state.lane]
+    task = asyncio.ensure_future(anyio.to_thread.run_sync(limits.in_time, work, deadline,
+                                                          limiter=lane))
+    task.add_done_callback(limits.settle)
     try:
-        with anyio.fail_after(state.deadline):
-            return await anyio.to_thread.run_sync(
-                in_slot, work, state.slots, due, abandon_on_cancel=True)
-    except (TimeoutError, Busy):
-        raise ApiError(503, f"the server could not finish this within {state.deadline:g} s; "
-                            "try again, or send a shorter page") from None
+        with anyio.move_on_after(deadline.seconds):
+            return await asyncio.shield(task)
+        if deadline.abandon():
+            task.cancel()  # one still waiting for its lane never starts
+            raise Late
+        return await task  # it is committing: answer what was stored
+    except (Late, NotCommitted):
+        raise ApiError(503, f"the server could not finish this within {deadline.seconds:g} s; "
+                            "nothing was stored; try again, or send a shorter page") from None
     except ExtractError as exc:
         raise ApiError(422, str(exc)) from None
     except RecursionError:
         raise ApiError(422, "the page is nested too deeply") from None
-
-
-def in_slot(work: Callable[[], T], slots: threading.Semaphore, due: float) -> T:
-    if not slots.acquire(timeout=max(0.0, due - time.monotonic())):
-        raise Busy
-    try:
-        return work()
-    finally:
-        slots.release()
 
 
 def list_articles(request: Request) -> JSONResponse:
@@ -226,7 +227,8 @@ def description() -> dict[str, Any]:
     for operations in schema["paths"].values():
         for method, operation in operations.items():
             operation["responses"] = {str(k): v for k, v in operation["responses"].items()}
-            errors = REFUSALS | (BODY_ERRORS if method == "post" else {})
+            errors = REFUSALS | (BODY_ERRORS if method == "post" else {}) | (
+                WRITE_ERRORS if method in ("post", "delete") else {})
             for status, description in errors.items():
                 operation["responses"].setdefault(status, {
                     "description": description, "content": ERROR_BODY})
@@ -236,17 +238,25 @@ def description() -> dict[str, Any]:
 
 
 REFUSALS = {
-    "401": "A token is set and the request does not carry it (Authorization: Bearer).",
-    "403": "The request comes from a web page (Origin or Sec-Fetch-Site).",
+    "401": "The request does not carry the owner's token (Authorization: Bearer), unless the "
+           "server runs with --no-token.",
+    "403": "The request comes from a web page or another extension (Origin or Sec-Fetch-Site).",
     "414": "The URL is too long.",
     "421": "The Host header is not this server's own address (DNS rebinding).",
+    "503": "The store is damaged, read-only (for a change) or busy; the error says what to do.",
+}
+WRITE_ERRORS = {
+    "507": "The disk holding the store is full: nothing was stored.",
 }
 BODY_ERRORS = {
     "400": "The body is not valid JSON (or UTF-8).",
-    "413": f"The body is over {MAX_BODY // (1024 * 1024)} MB.",
+    "408": f"The body did not arrive within {limits.BODY_TIMEOUT:g} s.",
+    "413": f"The body is over {MAX_BODY // (1024 * 1024)} MB, or the page has more than "
+           f"{limits.MAX_TAGS:,} tags.",
     "415": "The body is not sent as application/json.",
     "422": "No usable page in the body, or a field of the wrong type or size (named).",
-    "503": f"The work did not finish within the deadline ({DEADLINE:g} s by default).",
+    "503": f"The work did not finish within the deadline ({DEADLINE:g} s by default; nothing "
+           "was stored), or the store is damaged or read-only; the error says what to do.",
 }
 ERROR_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 TEXT = {"type": "string"}
@@ -309,6 +319,14 @@ async def server_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": "internal error"}, status_code=500)
 
 
+async def storage_error(request: Request, exc: Exception) -> JSONResponse:
+    """A full disk (507), a read-only or damaged store (503): said plainly, with what to do."""
+    failure = store_of(request).failure(exc)
+    if failure is None:
+        raise exc
+    return JSONResponse({"error": failure.message}, status_code=failure.status)
+
+
 class Articles(HTTPEndpoint):
     """One route per path, so a 405 names every method the path allows."""
 
@@ -332,16 +350,21 @@ routes = [
 
 def create_app(db_path: str, seeds: bool = True, policy: security.Policy | None = None,
                deadline: float = DEADLINE) -> Starlette:
-    """The API over the store at `db_path`, guarded by `policy` (default: loopback only)."""
+    """The API over the store at `db_path`, guarded by `policy` (default: loopback only).
+
+    Raises StoreError if the store cannot be opened or fails its quick check."""
     store = Store(db_path)
-    if seeds:
+    store.check()
+    if seeds and not store.read_only:
         pipeline.ensure_seeded(store)
     app = Starlette(
         routes=routes,
         middleware=security.middleware(policy or security.Policy()),
-        exception_handlers={HTTPException: http_error, 500: server_error},
+        exception_handlers={HTTPException: http_error, StoreError: storage_error,
+                            sqlite3.Error: storage_error, OSError: storage_error,
+                            500: server_error},
     )
     app.state.store = store
     app.state.deadline = deadline
-    app.state.slots = threading.BoundedSemaphore(WORKERS)
+    app.state.lanes = limits.lanes()
     return app

@@ -84,6 +84,7 @@ def serve(host: str, allow_remote: bool, port: int, token: str | None, no_token:
     import uvicorn
 
     from .app import create_app
+    from .limits import server_options
     from .security import Policy, pairing_link
 
     check_host(host, allow_remote, no_token)
@@ -98,9 +99,9 @@ def serve(host: str, allow_remote: bool, port: int, token: str | None, no_token:
     else:
         click.echo("Pair the extension once: paste this link in its Settings\n  "
                    + pairing_link(host, port, token), err=True)
-    # past 64 open connections uvicorn answers 503; a stop waits at most 5 s for requests
-    uvicorn.run(app, host=host, port=port, log_level="info", limit_concurrency=64,
-                timeout_graceful_shutdown=5)
+    # connection limits (limits.py); a stop waits at most 5 s for requests
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5,
+                **server_options())
 
 
 def serving_token(db_path: str) -> str:
@@ -345,4 +346,10 @@ def stats(db_path: str, no_seeds: bool) -> None:
 
 
 def main() -> None:
-    cli()
+    from .store import StoreError
+
+    try:
+        cli()
+    except StoreError as exc:  # a damaged, full or read-only store: one line, no traceback
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(1)

@@ -5,7 +5,7 @@ page -> extract -> claims -> candidates -> match -> Analysis
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,9 +50,9 @@ def copies_of(store: Store, claims: list[str]) -> set[int]:
     return {aid for aid, n in store.copies(claims).items() if n >= need}
 
 
-def add(store: Store, page: Page) -> Added:
+def add(store: Store, page: Page, may_commit: Callable[[], bool] | None = None) -> Added:
     article = extract(page)
-    return Added(*store.add(article, passages(article.text)))
+    return Added(*store.add(article, passages(article.text), may_commit))
 
 
 def ensure_seeded(store: Store) -> int:

@@ -26,12 +26,13 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import anyio
 from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import ClientDisconnect, HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
@@ -226,8 +227,9 @@ def middleware(policy: Policy) -> list[Middleware]:
     ]
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it passes `limit` bytes."""
+async def read_body(request: Request, limit: int, timeout: float) -> bytes:
+    """The request body, refused with 413 as soon as it passes `limit` bytes, and with 408
+    if it has not all arrived within `timeout` seconds."""
     declared = request.headers.get("content-length", "0")
     if not declared.isdigit():
         raise HTTPException(400, "the Content-Length header is not a number")
@@ -235,8 +237,14 @@ async def read_body(request: Request, limit: int) -> bytes:
     if int(declared) > limit:
         raise too_big
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise too_big
+    try:
+        with anyio.fail_after(timeout):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise too_big
+    except TimeoutError:
+        raise HTTPException(408, f"the body did not arrive within {timeout:g} s") from None
+    except ClientDisconnect:
+        raise HTTPException(400, "the client left before sending its whole body") from None
     return bytes(body)

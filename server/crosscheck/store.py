@@ -7,15 +7,20 @@ index entries, kept in sync by FTS triggers) is written in one transaction.
 
 from __future__ import annotations
 
+import errno
+import functools
 import hashlib
 import json
+import os
 import re
+import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import numpy as np
 import sqlite_utils
@@ -24,10 +29,13 @@ from sqlite_utils.migrations import Migrations
 from .types import Article, Passage, Sentence
 
 migrations = Migrations("crosscheck")
+T = TypeVar("T")
 Hit = tuple[int, str, int]  # a passage found: (id, text, article id)
 WORD = re.compile(r"\w+")
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 ID_BITS = 40  # a passage id fits in 40 bits; the query index goes above them
+SQLITE_BUSY, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 8, 10, 11  # primary codes
+SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 
 
 @migrations()
@@ -75,6 +83,47 @@ def count_terms(db: sqlite_utils.Database, counts: Iterable[tuple[str, int]]) ->
     )
 
 
+class StoreError(Exception):
+    """A storage failure the owner has to act on: `status` is the HTTP answer."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def writable(path: Path) -> bool:
+    """Can this file (or folder) be written, or made if it does not exist yet?"""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return os.access(path, os.W_OK)
+
+
+def private_folder(folder: Path) -> None:
+    """Make the store's folder if it is missing, readable by its owner only."""
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        folder.chmod(0o700)
+
+
+def mapped(method: Callable[..., T]) -> Callable[..., T]:
+    """A Store write whose storage failures come out as StoreError (for the API and CLI)."""
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, OSError) as exc:
+            failure = self.failure(exc)
+            if failure is None:
+                raise
+            raise failure from exc
+    return wrapper
+
+
+class NotCommitted(Exception):
+    """A write given up at its last moment: nothing of it was stored."""
+
+
 def text_hash(text: str) -> str:
     """Hash of the words of a text, so copies differing in layout hash alike."""
     canonical = " ".join(WORD.findall(text.lower()))
@@ -88,52 +137,140 @@ def sentence_hash(text: str) -> str:
 class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            Path(self.path).touch(mode=0o600)  # a new store is its owner's only (WAL files too)
+        self.read_only = self.path != ":memory:" and not writable(Path(self.path))
+        self.damaged: str | None = None  # why, once a read found the file damaged
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        try:
+            self._open()
+        except (sqlite3.Error, OSError) as exc:
+            raise self.failure(exc) or exc from None
+
+    def _open(self) -> None:
+        if self.path != ":memory:" and not self.read_only:
+            private_folder(Path(self.path).parent)
+            Path(self.path).touch(mode=0o600)  # a new store is its owner's only (WAL files too)
+            for file in (self.path, self.path + "-wal", self.path + "-shm"):
+                if os.path.exists(file) and os.stat(file).st_mode & 0o077:
+                    os.chmod(file, 0o600)  # a store made looser elsewhere is made private
         db = self.db
+        if self.read_only:
+            if migrations.pending(db):
+                raise StoreError(503, f"the store {self.path} is read-only and made by an older "
+                                      "version: open it once where it can be written")
+            return
         if self.path != ":memory:":
             db.enable_wal()
         with self._write_lock:
             migrations.apply(db)
 
+    def check(self) -> None:
+        """PRAGMA quick_check: raises StoreError if the file is damaged."""
+        try:
+            found = [row[0] for row in self.db.execute("PRAGMA quick_check(5)").fetchall()]
+        except sqlite3.Error as exc:
+            raise self.failure(exc) or exc from None
+        if found != ["ok"]:
+            lines = "\n".join(found).splitlines()
+            self.damaged = next((line for line in lines if not line.startswith("***")), "?")
+            raise self.damage_error()
+
+    def failure(self, exc: BaseException) -> StoreError | None:
+        """The owner's version of a storage failure, or None if `exc` is not one.
+
+        A damaged file is remembered: nothing more is written to it."""
+        if isinstance(exc, StoreError):
+            return exc
+        code = getattr(exc, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        number = exc.errno if isinstance(exc, OSError) else None
+        if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            self.damaged = str(exc)
+            return self.damage_error()
+        if primary == SQLITE_FULL or number in (errno.ENOSPC, errno.EDQUOT):
+            return StoreError(507, f"the disk holding the store ({self.path}) is full: nothing "
+                                   "was stored; free some space, then try again")
+        if primary == SQLITE_READONLY or number in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return self.read_only_error()
+        if primary == SQLITE_BUSY:
+            return StoreError(503, "another program is writing to the store; try again soon")
+        if primary in (SQLITE_IOERR, SQLITE_CANTOPEN) or number is not None:
+            return StoreError(503, f"the store ({self.path}) could not be read or written "
+                                   f"({exc}): check the disk it is on")
+        return None
+
+    def damage_error(self) -> StoreError:
+        return StoreError(503, f"the store ({self.path}) is damaged ({self.damaged}); nothing "
+                               "more is written to it. Restore a backup, or save what it holds "
+                               f"with: sqlite3 {self.path} .recover | sqlite3 recovered.db")
+
+    def read_only_error(self) -> StoreError:
+        return StoreError(503, f"the store ({self.path}) is read-only (its file or disk cannot "
+                               "be written): it can be read, not added to. Make it writable, or "
+                               "start with --db on a disk you can write to")
+
+    def _connect(self) -> sqlite_utils.Database:
+        if not self.read_only:
+            return sqlite_utils.Database(self.path)
+        # with no -wal file beside it, and none makeable, it is a file nobody changes
+        fixed = not writable(Path(self.path).parent) and not os.path.exists(self.path + "-wal")
+        immutable = "&immutable=1" if fixed else ""
+        uri = f"file:{quote(os.path.abspath(self.path))}?mode=ro{immutable}"
+        return sqlite_utils.Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
+
     @property
     def db(self) -> sqlite_utils.Database:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite_utils.Database(self.path)
+            db = self._connect()
             db.execute("PRAGMA busy_timeout=10000")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=NORMAL")
             self._local.db = db
         return db
 
+    def _may_write(self) -> None:
+        if self.damaged is not None:
+            raise self.damage_error()
+        if self.read_only:
+            raise self.read_only_error()
+
     @contextmanager
-    def _writing(self) -> Iterator[sqlite_utils.Database]:
+    def _writing(self, may_commit: Callable[[], bool] | None = None
+                 ) -> Iterator[sqlite_utils.Database]:
+        """One transaction under the write lock; rolled back if `may_commit` says no."""
+        self._may_write()
         db = self.db
         with self._write_lock:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
+                if may_commit is not None and not may_commit():
+                    raise NotCommitted
             except BaseException:
                 db.rollback()
+                self._local.scratch = False  # a rollback also undoes its creation
                 raise
             db.commit()
 
     # ------------------------------------------------------------ writes
 
-    def add(self, article: Article, passages: Iterable[Sentence]) -> tuple[int, int, bool]:
-        """Store an article and its passages; returns (id, passages, duplicate)."""
-        return self.add_many([(article, passages)])[0]
+    def add(self, article: Article, passages: Iterable[Sentence],
+            may_commit: Callable[[], bool] | None = None) -> tuple[int, int, bool]:
+        """Store an article and its passages; returns (id, passages, duplicate).
 
+        `may_commit` is asked last, with the write lock held: if it says no, nothing is
+        stored and NotCommitted is raised."""
+        return self.add_many([(article, passages)], may_commit)[0]
+
+    @mapped
     def add_many(
-        self, items: Iterable[tuple[Article, Iterable[Sentence]]]
+        self, items: Iterable[tuple[Article, Iterable[Sentence]]],
+        may_commit: Callable[[], bool] | None = None,
     ) -> list[tuple[int, int, bool]]:
         """`add` for many articles in one transaction (bulk import)."""
         texts: list[str] = []
-        with self._writing() as db:
+        with self._writing(may_commit) as db:
             added = [self._insert(db, article, passages, texts) for article, passages in items]
             count_terms(db, self._term_counts(texts))
         return added
@@ -162,6 +299,7 @@ class Store:
         texts.extend(r["text"] for r in rows)
         return article_id, len(rows), False
 
+    @mapped
     def delete(self, article_id: int) -> bool:
         with self._writing() as db:
             if not db.execute("select 1 from articles where id = ?", [article_id]).fetchone():
@@ -173,11 +311,13 @@ class Store:
             db.execute("delete from articles where id = ?", [article_id])
         return True
 
+    @mapped
     def optimize(self) -> None:
         """Merge the full-text index into one segment (FTS5 "optimize"), after a bulk load:
         looking a word up then reads one b-tree instead of one per segment (at 50,000
         passages, 17 segments made each lookup three times slower). Adds one at a time
         leave it to FTS5's automerge."""
+        self._may_write()
         with self._write_lock:
             self.db["passages"].optimize()
 
