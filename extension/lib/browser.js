@@ -26,8 +26,8 @@ export async function highlightInPage(tabId, quote) {
     target, func: () => Boolean(globalThis.crosscheckAnchor),
   });
   if (!ready.result) {
-    await ext.scripting.insertCSS({ target, files: ["page/highlight.css"] });
-    await ext.scripting.executeScript({ target, files: ["page/anchor.js"] });
+    await ext.scripting.insertCSS({ target, files: ["/page/highlight.css"] });
+    await ext.scripting.executeScript({ target, files: ["/page/anchor.js"] });
   }
   const [found] = await ext.scripting.executeScript({
     target, func: (q) => globalThis.crosscheckAnchor.highlight(q), args: [quote],
