@@ -52,6 +52,17 @@ def caliber_html() -> str:
             f"{body}</article></body></html>")
 
 
+def kyiv_html() -> str:
+    """Seed 004, a 37-claim opinion column, as a news page: short lines as headings."""
+    lines = [line.strip() for line in seed_text("004").splitlines() if line.strip()]
+    body = "\n".join(f"<h2>{html.escape(line)}</h2>" if len(line) < 70 and not line.endswith(".")
+                     else f"<p>{html.escape(line)}</p>" for line in lines)
+    title = "Putin's pacts with North Korea and Vietnam"
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{title} | Kyiv Post</title></head><body><article><h1>{title}</h1>"
+            f"{body}</article></body></html>")
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -63,6 +74,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for page in PAGES.glob("*.html"):
         shutil.copy(page, root / page.name)
     (root / "caliber.html").write_text(caliber_html(), "utf-8")
+    (root / "kyiv.html").write_text(kyiv_html(), "utf-8")
     bakery = (PAGES / "bakery.html").read_text("utf-8")
     (root / "long-title.html").write_text(bakery.replace("<title>", "<title>" + "Long " * 400))
     server = ThreadingHTTPServer(("127.0.0.1", 0),
@@ -113,7 +125,8 @@ def shot(browser: Browser, tab: Tab, name: str, full: bool = True) -> None:
 
 
 def button(name: str) -> str:
-    return f"//button[normalize-space()='{name}']"
+    """A button by its accessible name (its label, else its text)."""
+    return f"//button[@aria-label='{name}' or (not(@aria-label) and normalize-space()='{name}')]"
 
 
 def claim_button(text: str) -> str:
@@ -175,13 +188,13 @@ def test_conflict_24_vs_25_years_comes_first(browser: Browser, site: str,
     assert FIRST_CLAIM in page.text(f"{first} .claim-text")
     conflict = f"{first} .match.conflicts"
     assert page.text(f"{conflict} .badge") == "Conflicts"
-    assert page.text(f"{conflict} td.here") == "25 years"
-    assert page.text(f"{conflict} td.there") == "24 years"
+    assert page.text(f"{conflict} .differences .here") == "25 years"
+    assert page.text(f"{conflict} .differences .there") == "24 years"
     assert page.text(f"{conflict} mark.differs") == "24 years"
     assert page.text(f"{conflict} time") == "2024-06-19"
     assert page.text(f"{first} .claim-text mark.differs") == "25 years"
     href = page.js("return document.querySelector(args[0] + ' a').getAttribute('href')", conflict)
-    assert "/api/articles/" in href
+    assert re.fullmatch(rf"{server.url}/articles/\d+\?passage=\d+", href)
     panel.shot("conflict")
     panel.shot("conflict-viewport", full=False)
     browser.color_scheme("dark")
@@ -203,7 +216,7 @@ def test_filters_show_only_their_claims(browser: Browser, site: str, server: Liv
     page.click("input[value=all]")
     page.wait("return document.querySelector('input[value=all]').checked")
     assert page.count(".claim") == total > unmatched
-    assert re.fullmatch(r"\d+ claims? no stored source mentions",
+    assert re.fullmatch(r"\d+ claims? nothing corroborates or contradicts",
                         page.text("details.lonely summary") or "")
     assert not page.visible("details.lonely .claim")
     page.click("details.lonely summary")
@@ -248,7 +261,7 @@ def test_keyboard_alone_checks_and_highlights(browser: Browser, site: str,
     panel = Panel(browser, f"{site}/caliber.html", server.url)
     page = panel.page
     page.press("Tab")
-    focused = page.js("return [document.activeElement.textContent,"
+    focused = page.js("return [document.activeElement.getAttribute('aria-label'),"
                       " getComputedStyle(document.activeElement).outlineStyle]")
     assert focused == ["Check this page", "solid"]
     page.press("Enter")
@@ -269,6 +282,8 @@ def test_panel_and_options_pass_axe(browser: Browser, site: str, server: LiveSer
     browser.color_scheme(scheme)
     panel.check()
     panel.page.click("details.more summary")
+    panel.page.click("input[name=related]")
+    panel.page.wait("return document.querySelector('.match.related')")
     assert panel.page.axe() == []
     panel.page.goto(f"{panel.ext}/options/options.html")
     panel.page.wait("return !document.querySelector('#fields').disabled")
@@ -293,7 +308,7 @@ def test_server_down_says_how_to_start_it(browser: Browser, site: str) -> None:
     panel.check()
     error = panel.page.text(".status.error") or ""
     assert f"The Crosscheck server is not running at {address}." in error
-    assert panel.page.text(".status.error code") == "make run"
+    assert panel.page.texts(".status.error code") == ["crosscheck serve", "make run"]
     assert panel.page.axe() == []
     panel.shot("server-down")
 
@@ -359,6 +374,40 @@ def test_nothing_matched_with_an_empty_store(browser: Browser, site: str,
         empty.stop()
 
 
+SCREEN = 800  # px: the panel's height on a laptop screen
+
+
+def test_a_long_article_fits_a_narrow_sidebar(browser: Browser, site: str,
+                                              server: LiveServer) -> None:
+    """A 37-claim column: at 360 px wide the panel is at most two screens long (related passages
+    hidden, as they are by default), and at 240 px nothing sticks out sideways."""
+    panel = Panel(browser, f"{site}/kyiv.html", server.url)
+    panel.check()
+    claims = panel.page.count(".claim")
+    assert claims >= 28
+    panel_url = panel.page.js("return location.href")
+    host = browser.open(f"{panel.ext}/options/options.html")
+    host.js("""document.body.replaceChildren(...args[1].map((width) => {
+        const frame = document.createElement('iframe');
+        frame.src = args[0]; frame.title = `panel at ${width} px`;
+        frame.style = `width: ${width}px; height: ${args[2]}px; border: 1px solid; margin: 4px`;
+        return frame; }));""", panel_url, [360, 240], SCREEN)
+    sizes = host.wait("""const docs = [...document.querySelectorAll('iframe')]
+          .map((f) => f.contentDocument);
+        if (!docs.every((d) => d?.querySelector('.answer'))) return null;
+        return docs.map((d) => { const root = d.documentElement;
+          const wide = [...d.querySelectorAll('body *')].filter((e) =>
+            e.getBoundingClientRect().right > root.clientWidth + 0.5);
+          return {height: root.scrollHeight, width: root.clientWidth, scroll: root.scrollWidth,
+                  sticking: wide.map((e) => e.className || e.tagName)}; });""")
+    shot(browser, host, "narrow", full=False)
+    at360, at240 = sizes
+    print(f"{browser.name}: {claims} claims, {at360['height']} px tall at 360 px "
+          f"({at360['height'] / SCREEN:.2f} screens)")
+    assert at360["height"] <= 2 * SCREEN, at360
+    assert at240["scroll"] <= at240["width"] and not at240["sticking"], at240
+
+
 def test_the_error_fixture_sees_uncaught_errors(browser: Browser, site: str) -> None:
     """The check every browser test ends with can fail: an error thrown by the panel's own code
     (a claim button whose claim is not in the answer) is seen, then forgotten for this test."""
@@ -417,14 +466,15 @@ def test_passages_render_as_text_and_links_only_to_the_web(browser: Browser, sit
     answer["server"] = "http://127.0.0.1:8765"
     panel = Panel(browser, f"{site}/caliber.html", answer["server"])
     show_answer(panel, answer)
-    first = ".match:first-of-type"
+    first = ".match"
     panel.page.wait("return document.querySelector('.match')")
     assert '<img src=x onerror="document.title=1">' in panel.page.text(f"{first} blockquote")
     assert panel.page.text(f"{first} .outlet") == "<i>Outlet</i>"
     assert panel.page.count("#results img, #results b, #results i") == 0
     href = panel.page.js("return document.querySelector(args[0] + ' a').getAttribute('href')",
                          first)
-    assert href == f"http://127.0.0.1:8765/api/articles/{passage['article_id']}"
+    assert href == (f"http://127.0.0.1:8765/articles/{passage['article_id']}"
+                    f"?passage={passage['id']}")
     assert panel.page.count("a[href^=javascript]") == 0
 
 

@@ -5,7 +5,9 @@ import { loadSettings } from "./browser.js";
 const DEFAULTS = { server: "http://127.0.0.1:8765", token: "" };
 // The server refuses longer fields (422): a too long title is cut, a too long address left out.
 const LIMITS = { title: 1000, url: 2048 };
-export const START_COMMAND = "make run";
+// How to start the server: installed with pip, and from a source checkout.
+export const START_COMMAND = "crosscheck serve";
+export const START_FROM_SOURCE = "make run";
 
 // kind: "down" (nothing answers), "refused" (401/403), "empty" (422: no article text),
 // "page" (another 4xx), "server" (5xx)
@@ -21,8 +23,10 @@ export function settings() {
   return loadSettings(DEFAULTS);
 }
 
-export function articleLink(server, articleId) {
-  return `${server}/api/articles/${articleId}`;
+// The server's readable page of a stored article, scrolled to the passage.
+export function articleLink(server, articleId, passageId) {
+  const passage = passageId === undefined ? "" : `?passage=${encodeURIComponent(passageId)}`;
+  return `${server}/articles/${encodeURIComponent(articleId)}${passage}`;
 }
 
 async function call(path, { method = "GET", body, config } = {}) {

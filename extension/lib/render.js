@@ -2,19 +2,22 @@
 // under way, what went wrong) to DOM nodes. Text goes in as text nodes only:
 // passages are untrusted page text.
 
-import { START_COMMAND, articleLink } from "./api.js";
+import { START_COMMAND, START_FROM_SOURCE, articleLink } from "./api.js";
 
 const FILTERS = [
   ["all", "All"],
   ["conflicts", "Conflicts"],
-  ["corroborated", "Corroborated"],
-  ["unmatched", "Unmatched"],
+  ["corroborated", "Agree"],
+  ["unmatched", "Other"],
 ];
-const SHOWN_MATCHES = 2;
 const BADGES = { conflicts: "Conflicts", corroborates: "Corroborates", related: "Related" };
+const RARE_WORDS = 3; // shared words marked in a passage, the longest first
+const MIN_RARE = 5; // letters: shorter shared words are never marked
 const STOPWORDS = new Set(
-  ("a an and are as at be been but by for from had has have he her his in is it its of on or " +
-   "she than that the their they this to was were which who will with").split(" "),
+  ("about after also and are been before being between but could from had has have her his into " +
+   "its more most not only other over said says she some than that the their them then there " +
+   "these they this those under very was were what when where which while who will with would " +
+   "year years").split(" "),
 );
 
 // h("p", {class: "x"}, "text", node) -> <p class="x">text<node></p>
@@ -26,6 +29,8 @@ function h(tag, attributes = {}, ...children) {
   node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   return node;
 }
+
+const plural = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 // --- what a claim is --------------------------------------------------------
 
@@ -43,18 +48,25 @@ function kindOf(claim) {
     : found.size ? "related" : "unmatched";
 }
 
+// Nothing corroborates or contradicts it.
+function bare(claim) {
+  const found = relations(claim);
+  return !found.has("conflicts") && !found.has("corroborates");
+}
+
 function inFilter(claim, filter) {
   const found = relations(claim);
   if (filter === "conflicts") return found.has("conflicts");
   if (filter === "corroborated") return found.has("corroborates");
-  if (filter === "unmatched") return !found.has("conflicts") && !found.has("corroborates");
+  if (filter === "unmatched") return bare(claim);
   return true;
 }
 
-// A claim's matches: conflicts, then corroborations, then related; best score first within each.
+// A claim's matches: conflicts, then corroborations, then related; most likely first within each.
 function byRelation(matches) {
   const order = (m) => RELATION_ORDER.indexOf(m.relation);
-  return [...matches].sort((a, b) => order(a) - order(b) || b.score - a.score);
+  const sure = (m) => m.confidence ?? m.score;
+  return [...matches].sort((a, b) => order(a) - order(b) || sure(b) - sure(a));
 }
 
 // Conflicts first, then corroborated, related, unmatched; page order within each.
@@ -65,25 +77,48 @@ function ordered(claims) {
     .sort((a, b) => rank(a.claim) - rank(b.claim) || a.index - b.index);
 }
 
+// The source a passage speaks for: its outlet, else its title, else its article.
+function sourceOf(passage) {
+  return passage.outlet || passage.title || `article ${passage.article_id}`;
+}
+
+// [[source, [match, ...]], ...] in the order of each source's first match.
+function bySource(matches) {
+  const groups = new Map();
+  for (const match of matches) {
+    const key = sourceOf(match.passage);
+    groups.set(key, [...(groups.get(key) ?? []), match]);
+  }
+  return [...groups.entries()];
+}
+
 // --- marking words in a passage -------------------------------------------
 
-// [{text, mark: null | "shared" | "differs"}]: the differing values, then words shared with the claim.
+// [{text, mark: null | "shared" | "differs"}]: the values that differ, and a few of the
+// rarest-looking words the passage shares with the claim (the longest ones).
 function markPassage(passage, claim, differences = []) {
   const values = differences.map((d) => d.passage).filter(Boolean);
-  const words = new Set(wordsOf(claim));
+  const words = rareShared(passage, claim);
   return splitOn(passage, values).flatMap((part) =>
     part.mark ? [part] : markWords(part.text, words));
 }
 
 function wordsOf(text) {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w));
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+    .filter((w) => w.length >= MIN_RARE && !STOPWORDS.has(w));
+}
+
+function rareShared(passage, claim) {
+  const inClaim = new Set(wordsOf(claim));
+  const shared = [...new Set(wordsOf(passage))].filter((w) => inClaim.has(w));
+  return new Set(shared.sort((a, b) => b.length - a.length).slice(0, RARE_WORDS));
 }
 
 function splitOn(text, values) {
   if (!values.length) return [{ text, mark: null }];
   const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const pattern = new RegExp(`(${escaped.join("|")})`, "giu");
-  return text.split(pattern).filter(Boolean).map((part, i) => ({
+  return text.split(pattern).filter(Boolean).map((part) => ({
     text: part, mark: values.some((v) => v.toLowerCase() === part.toLowerCase()) ? "differs" : null,
   }));
 }
@@ -108,33 +143,34 @@ function renderAnswer(answer, view) {
   }
   const shown = ordered(claims).filter(({ claim }) => inFilter(claim, view.filter));
   return h("section", { class: "answer", "aria-label": "Claims and sources" },
-    renderSummary(summary, answer.article),
+    h("div", { class: "bar" },
+      renderSummary(summary, answer.article),
+      renderFilters(claims, view),
+    ),
     summary.corroborated + summary.conflicted === 0 ? h("p", { class: "message nothing" },
       "Nothing matched: none of your stored sources corroborates or contradicts these claims.") : null,
-    renderFilters(claims, view.filter),
-    renderClaims(shown, answer, view.filter),
+    renderClaims(shown, answer, view),
   );
 }
 
-// In "All", claims no source mentions are folded away under one line.
-function renderClaims(shown, answer, filter) {
+// In "All", the claims nothing corroborates or contradicts are folded away under one line.
+function renderClaims(shown, answer, view) {
   if (!shown.length) return h("p", { class: "message" }, "No claims in this group.");
   const list = (items) => h("ol", { class: "claims" },
-    items.map(({ claim, index }) => renderClaim(claim, index, answer)));
-  const lonely = filter === "all" ? shown.filter(({ claim }) => !claim.matches.length) : [];
-  const rest = shown.filter((item) => !lonely.includes(item));
+    items.map(({ claim, index }) => renderClaim(claim, index, answer, view)));
+  const folded = view.filter === "all" ? shown.filter(({ claim }) => bare(claim)) : [];
+  const rest = shown.filter((item) => !folded.includes(item));
   return h("div", {},
     rest.length ? list(rest) : null,
-    lonely.length ? h("details", { class: "more lonely", open: !rest.length },
-      h("summary", {}, `${lonely.length} claim${lonely.length === 1 ? "" : "s"} no stored source mentions`),
-      list(lonely)) : null,
+    folded.length ? h("details", { class: "more lonely", open: !rest.length },
+      h("summary", {}, `${plural(folded.length, "claim")} nothing corroborates or contradicts`),
+      list(folded)) : null,
   );
 }
 
 function renderSummary(summary, article) {
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
   return h("div", { class: "summary" },
-    article.title ? h("p", { class: "page-title" }, article.title) : null,
+    article.title ? h("p", { class: "page-title", title: article.title }, article.title) : null,
     h("p", { class: "counts", role: "status" },
       `${plural(summary.claims, "claim")} found: `,
       h("strong", { class: "n-corroborated" }, `${summary.corroborated} corroborated`), ", ",
@@ -143,55 +179,75 @@ function renderSummary(summary, article) {
   );
 }
 
-function renderFilters(claims, current) {
-  return h("fieldset", { class: "filters" },
-    h("legend", { class: "visually-hidden" }, "Show"),
-    FILTERS.map(([value, label]) => h("label", {},
-      h("input", { type: "radio", name: "filter", value, checked: value === current }),
-      h("span", {}, `${label} `, h("span", { class: "count" },
-        String(claims.filter((c) => inFilter(c, value)).length)))),
-    ));
-}
-
-function renderClaim(claim, index, answer) {
-  const items = byRelation(claim.matches).map((m) => renderMatch(m, claim, answer.server));
-  const differing = claim.matches.flatMap((m) => m.differences.map((d) => d.claim)).filter(Boolean);
-  const more = items.length - SHOWN_MATCHES;
-  return h("li", { class: `claim ${kindOf(claim)}` },
-    h("button", { type: "button", class: "claim-text", "data-claim": String(index),
-      title: "Show this sentence in the page" }, marked(splitOn(claim.text, differing))),
-    items.length ? null : h("p", { class: "none" }, "No other source mentions this."),
-    items.length ? h("ol", { class: "matches" }, items.slice(0, SHOWN_MATCHES)) : null,
-    more > 0 ? h("details", { class: "more" },
-      h("summary", {}, `${more} more source passage${more === 1 ? "" : "s"}`),
-      h("ol", { class: "matches" }, items.slice(SHOWN_MATCHES))) : null,
+function renderFilters(claims, view) {
+  const related = claims.reduce(
+    (n, c) => n + c.matches.filter((m) => m.relation === "related").length, 0);
+  return h("div", { class: "controls" },
+    h("fieldset", { class: "filters" },
+      h("legend", { class: "visually-hidden" }, "Show claims"),
+      FILTERS.map(([value, label]) => h("label", {},
+        h("input", { type: "radio", name: "filter", value, checked: value === view.filter }),
+        h("span", {}, `${label} `, h("span", { class: "count" },
+          String(claims.filter((c) => inFilter(c, value)).length)))),
+      )),
+    related ? h("label", { class: "toggle" },
+      h("input", { type: "checkbox", name: "related", checked: view.related }),
+      ` Related passages (${related})`) : null,
   );
 }
 
-function renderMatch(match, claim, server) {
+function renderClaim(claim, index, answer, view) {
+  const matches = byRelation(claim.matches)
+    .filter((m) => view.related || m.relation !== "related");
+  const differing = claim.matches.flatMap((m) => m.differences.map((d) => d.claim)).filter(Boolean);
+  return h("li", { class: `claim ${kindOf(claim)}`, id: `claim-${index}` },
+    h("button", { type: "button", class: "claim-text", "data-claim": String(index),
+      title: "Show this sentence in the page" }, marked(splitOn(claim.text, differing))),
+    matches.length ? h("ol", { class: "matches" },
+      bySource(matches).map(([source, group]) => renderSource(source, group, claim, answer)))
+      : null,
+  );
+}
+
+// A source's best passage for the claim; its others folded under "+N more from ...".
+function renderSource(source, [best, ...others], claim, answer) {
+  return h("li", { class: "source" },
+    renderMatch(best, claim, answer),
+    others.length ? h("details", { class: "more" },
+      h("summary", {}, `+${others.length} more from ${source}`),
+      h("ol", { class: "matches" }, others.map((m) => h("li", {}, renderMatch(m, claim, answer)))),
+    ) : null,
+  );
+}
+
+function renderMatch(match, claim, answer) {
   const { passage } = match;
   const web = /^https?:\/\//i.test(passage.url ?? ""); // never javascript:, data: or seed: links
-  const href = web ? passage.url : server ? articleLink(server, passage.article_id) : null;
-  return h("li", { class: `match ${match.relation}` },
+  const href = web ? passage.url
+    : answer.server ? articleLink(answer.server, passage.article_id, passage.id) : null;
+  return h("div", { class: `match ${match.relation}` },
     h("p", { class: "meta" },
       h("span", { class: `badge ${match.relation}` }, BADGES[match.relation] ?? match.relation),
-      h("span", { class: "outlet" }, passage.outlet || passage.title || "Unnamed source"),
+      typeof match.confidence === "number" ? h("span", { class: "confidence",
+        title: "How likely this relation is right" },
+      `${Math.round(match.confidence * 100)}% sure`) : null,
+      h("span", { class: "outlet", title: passage.title || null }, sourceOf(passage)),
       passage.published ? h("time", { datetime: passage.published }, passage.published) : null,
       href ? h("a", { href, target: "_blank", rel: "noopener noreferrer",
         title: passage.title || null }, web ? "source" : "stored copy") : null,
+      match.in_story === false ? h("span", { class: "elsewhere" }, "another story") : null,
     ),
+    match.reason ? h("p", { class: "reason" }, match.reason) : null,
     match.differences.length ? renderDifferences(match.differences) : null,
     h("blockquote", { class: "passage" }, marked(markPassage(passage.text, claim.text, match.differences))),
   );
 }
 
 function renderDifferences(differences) {
-  return h("table", { class: "differences" },
-    h("caption", {}, "Differs"),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "This page"), h("th", { scope: "col" }, "Source"))),
-    h("tbody", {}, differences.map((d) => h("tr", { class: d.kind },
-      h("td", { class: "here" }, d.claim), h("td", { class: "there" }, d.passage)))),
-  );
+  return h("ul", { class: "differences", "aria-label": "Values that differ" },
+    differences.map((d) => h("li", { class: d.kind },
+      h("b", { class: "here" }, d.claim), " here, ",
+      h("b", { class: "there" }, d.passage), " in this source")));
 }
 
 // --- states around the answer ---------------------------------------------
@@ -222,8 +278,8 @@ function renderNotice(added) {
 // error.kind -> [title (else the message itself), what to do]; the kinds come from lib/api.js
 // and background.js.
 const ERRORS = {
-  down: [null, () => ["Start it from the Crosscheck folder with ", h("code", {}, START_COMMAND),
-    ", then try again. The address is set in Settings."]],
+  down: [null, () => ["Start it with ", h("code", {}, START_COMMAND), " (in a source checkout: ",
+    h("code", {}, START_FROM_SOURCE), "), then try again. The address is set in Settings."]],
   refused: ["The server refused the request.", () => ["Check the access token in Settings."]],
   empty: ["No article text found on this page.", null],
   unreadable: [null, () => ["Click the Crosscheck toolbar button on the page to let it read it."]],

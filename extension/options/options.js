@@ -1,12 +1,15 @@
 // Settings: pairing with the server (address and access token from one link), the two
 // fields by hand, and a connection test.
 
-import { START_COMMAND, health, pairing, settings } from "../lib/api.js";
+import { START_COMMAND, START_FROM_SOURCE, health, pairing, settings } from "../lib/api.js";
 import { saveSettings } from "../lib/browser.js";
 
 const form = document.getElementById("settings");
 const result = document.getElementById("result");
-const HINTS = { down: ` Start it with ${START_COMMAND}.`, refused: " Check the access token." };
+const HINTS = {
+  down: ` Start it with ${START_COMMAND} (in a source checkout: ${START_FROM_SOURCE}).`,
+  refused: " Check the access token.",
+};
 const LOCAL = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/;
 
 function entered() {

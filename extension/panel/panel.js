@@ -6,7 +6,7 @@ import { render } from "../lib/render.js";
 const results = document.getElementById("results");
 const located = document.getElementById("located");
 const buttons = [document.getElementById("check"), document.getElementById("add")];
-const view = { filter: "all" };
+const view = { filter: "all", related: false };
 let tabId = null;
 let state = {};
 let stopWatching = null;
@@ -14,18 +14,25 @@ let stopWatching = null;
 async function follow(id) {
   tabId = id;
   stopWatching?.();
-  stopWatching = browser.onTabState(id, (next) => { state = next; draw(); });
+  stopWatching = browser.onTabState(id, (next) => {
+    if (next.answer !== state.answer || next.busy) located.textContent = ""; // about the old answer
+    state = next;
+    draw();
+  });
   located.textContent = "";
   state = await browser.tabState(id);
   draw();
 }
 
 function draw() {
-  const focused = document.activeElement?.name === "filter";
+  const focused = document.activeElement?.name;
+  const scroll = window.scrollY;
   results.replaceChildren(render(state, view));
   results.setAttribute("aria-busy", String(Boolean(state.busy)));
   for (const button of buttons) button.disabled = Boolean(state.busy);
-  if (focused) results.querySelector("input[name=filter]:checked")?.focus();
+  if (focused === "filter") results.querySelector("input[name=filter]:checked")?.focus();
+  if (focused === "related") results.querySelector("input[name=related]")?.focus();
+  window.scrollTo(0, scroll);
 }
 
 async function showClaim(button) {
@@ -52,8 +59,9 @@ for (const button of buttons) { // a button's id names its job in background.js
 }
 document.getElementById("settings").addEventListener("click", () => browser.openOptions());
 results.addEventListener("change", (event) => {
-  if (event.target.name !== "filter") return;
-  view.filter = event.target.value;
+  if (event.target.name === "filter") view.filter = event.target.value;
+  else if (event.target.name === "related") view.related = event.target.checked;
+  else return;
   draw();
 });
 results.addEventListener("click", (event) => {

@@ -37,6 +37,7 @@ MAX_BODY = 5 * 1024 * 1024
 PAGE_FIELDS = ("html", "text", "url", "title")
 ADD_FIELDS = PAGE_FIELDS + ("outlet", "published", "author")
 MAX_FIELD = {"url": 2048, "title": 1000, "outlet": 200, "published": 64, "author": 500}
+MAX_CLAIM = 5000  # characters of a claim sent with feedback
 DEADLINE = 30.0  # seconds one analysis or addition may take before the client gets a 503
 
 schemas = SchemaGenerator({
@@ -49,16 +50,22 @@ class ApiError(HTTPException):
     pass
 
 
-async def read_page(request: Request, fields: tuple[str, ...]) -> Page:
+async def read_json(request: Request, what: str = "the page") -> dict[str, Any]:
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != JSON:
-        raise ApiError(415, "send the page as JSON (Content-Type: application/json)")
+        raise ApiError(415, f"send {what} as JSON (Content-Type: application/json)")
     body = await security.read_body(request, MAX_BODY, limits.BODY_TIMEOUT)
+    request.state.body_size = len(body)
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ApiError(400, "the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(422, "the body must be a JSON object")
+    return data
+
+
+async def read_page(request: Request, fields: tuple[str, ...]) -> Page:
+    data = await read_json(request)
     for name in ADD_FIELDS:
         check_field(name, data.get(name))
     if not (data.get("html") or "").strip() and not (data.get("text") or "").strip():
@@ -67,7 +74,7 @@ async def read_page(request: Request, fields: tuple[str, ...]) -> Page:
     if count > limits.MAX_TAGS:
         raise ApiError(413, f"the page has more than {limits.MAX_TAGS:,} tags; "
                             "send the article alone, or its text")
-    request.state.lane = limits.lane(len(body), count)
+    request.state.lane = limits.lane(request.state.body_size, count)
     return Page(**{k: data.get(k) for k in fields})
 
 
@@ -177,10 +184,10 @@ def list_articles(request: Request) -> JSONResponse:
     return JSONResponse({"articles": store_of(request).articles()})
 
 
-def article_id(request: Request) -> int:
+def article_id(request: Request, what: str = "article") -> int:
     raw = request.path_params["id"]
     if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
-        raise ApiError(404, "no such article")
+        raise ApiError(404, f"no such {what}")
     return int(raw)
 
 
@@ -215,6 +222,62 @@ def delete_article(request: Request) -> JSONResponse:
     if not store_of(request).delete(article_id(request)):
         raise ApiError(404, "no such article")
     return JSONResponse({"deleted": article_id(request)})
+
+
+async def add_feedback(request: Request) -> JSONResponse:
+    """
+    requestBody:
+      required: true
+      content: {application/json: {schema: {$ref: '#/components/schemas/NewFeedback'}}}
+    responses:
+      201:
+        description: Recorded; the pair is left out of every later analysis.
+        content: {application/json: {schema: {$ref: '#/components/schemas/FeedbackId'}}}
+      404:
+        description: No such passage.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
+    """
+    data = await read_json(request, "the feedback")
+    claim, passage, relation = data.get("claim"), data.get("passage_id"), data.get("relation")
+    if not isinstance(claim, str) or not claim.strip() or len(claim) > MAX_CLAIM:
+        raise ApiError(422, f"field 'claim' must be the claim's text (1 to {MAX_CLAIM} characters)")
+    if type(passage) is not int or not 0 < passage < 2**62:
+        raise ApiError(422, "field 'passage_id' must be a passage id (a positive integer)")
+    if relation not in (None, "corroborates", "conflicts", "related"):
+        raise ApiError(422, "field 'relation' must be corroborates, conflicts or related")
+    check_field("claim", claim)
+    found = await anyio.to_thread.run_sync(
+        store_of(request).add_feedback, claim, passage, relation)
+    if found is None:
+        raise ApiError(404, "no such passage")
+    return JSONResponse({"id": found}, status_code=201)
+
+
+def list_feedback(request: Request) -> JSONResponse:
+    """
+    responses:
+      200:
+        description: Every "not the same fact" judgement, as labelled data.
+        content: {application/json: {schema: {$ref: '#/components/schemas/FeedbackList'}}}
+    """
+    return JSONResponse({"feedback": store_of(request).feedback()})
+
+
+def delete_feedback(request: Request) -> JSONResponse:
+    """
+    parameters: [{$ref: '#/components/parameters/id'}]
+    responses:
+      200:
+        description: Undone; the pair is shown again.
+        content: {application/json: {schema: {$ref: '#/components/schemas/FeedbackDeleted'}}}
+      404:
+        description: No such judgement.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
+    """
+    found = article_id(request, "feedback")  # the same id rule as articles
+    if not store_of(request).delete_feedback(found):
+        raise ApiError(404, "no such feedback")
+    return JSONResponse({"deleted": found})
 
 
 def openapi(request: Request) -> JSONResponse:
@@ -298,6 +361,12 @@ COMPONENTS: dict[str, Any] = {
         "Article": obj({"id": INTEGER, "text": TEXT, "passages": {"type": "array", "items": obj(
             {"id": INTEGER, "start": INTEGER, "end": INTEGER, "text": TEXT})}}),
         "Deleted": obj({"deleted": INTEGER}),
+        "NewFeedback": obj({"claim": TEXT, "passage_id": INTEGER}, relation=OPTIONAL_TEXT),
+        "FeedbackId": obj({"id": INTEGER}),
+        "FeedbackDeleted": obj({"deleted": INTEGER}),
+        "FeedbackList": obj({"feedback": {"type": "array", "items": obj(
+            {"id": INTEGER, "claim": TEXT, "passage_id": INTEGER, "passage": TEXT,
+             "verdict": TEXT}, relation=OPTIONAL_TEXT, created=OPTIONAL_TEXT)}}),
     },
     "parameters": {
         "id": {"name": "id", "in": "path", "required": True,
@@ -334,6 +403,15 @@ class Articles(HTTPEndpoint):
     post = staticmethod(add_article)
 
 
+class Feedback(HTTPEndpoint):
+    get = staticmethod(list_feedback)
+    post = staticmethod(add_feedback)
+
+
+class OneFeedback(HTTPEndpoint):
+    delete = staticmethod(delete_feedback)
+
+
 class OneArticle(HTTPEndpoint):
     get = staticmethod(get_article)
     delete = staticmethod(delete_article)
@@ -344,6 +422,8 @@ routes = [
     Route("/api/analyze", analyze, methods=["POST"]),
     Route("/api/articles", Articles, methods=["GET", "POST"]),
     Route("/api/articles/{id}", OneArticle, methods=["GET", "DELETE"]),
+    Route("/api/feedback", Feedback, methods=["GET", "POST"]),
+    Route("/api/feedback/{id}", OneFeedback, methods=["DELETE"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
 

@@ -6,7 +6,7 @@ page -> extract -> claims -> candidates -> match -> Analysis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +14,7 @@ from . import candidates as candidates_stage
 from .claims import extract_claims, passages
 from .extract import extract
 from .match import profile, relate
+from .names import clean_title, outlet_name
 from .seeds import seed_pages
 from .store import Store
 from .types import Analysis, ClaimResult, Match, Page, match_json
@@ -39,7 +40,18 @@ def analyze(store: Store, page: Page) -> Analysis:
         ClaimResult(claim, tuple(relate(claim, passages)))
         for claim, passages in zip(claims, found, strict=True)
     )
-    return Analysis(article=article, claims=results)
+    return without_dismissed(store, Analysis(article=article, claims=results))
+
+
+def without_dismissed(store: Store, analysis: Analysis) -> Analysis:
+    """Drop the matches a reader marked "not the same fact" (kept in the store's feedback)."""
+    hidden = store.dismissed(r.claim.text for r in analysis.claims)
+    if not hidden:
+        return analysis
+    return replace(analysis, claims=tuple(
+        replace(r, matches=tuple(m for m in r.matches
+                                 if (r.claim.text, m.passage.id) not in hidden))
+        for r in analysis.claims))
 
 
 def copies_of(store: Store, claims: list[str]) -> set[int]:
@@ -73,7 +85,7 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         bearing = independent_sources(matches)
         claims.append({
             "text": result.claim.text, "start": result.claim.start, "end": result.claim.end,
-            "matches": [match_json(m) for m in matches], "sources": len(bearing),
+            "matches": [readable(match_json(m)) for m in matches], "sources": len(bearing),
         })
         relations = {m.relation for m in matches}
         corroborated += "corroborates" in relations
@@ -82,7 +94,8 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
     article = analysis.article
     return {
         "article": {
-            "title": article.title, "url": article.url, "outlet": article.outlet,
+            "title": clean_title(article.title, article.outlet, article.url), "url": article.url,
+            "outlet": outlet_name(article.outlet, article.url),
             "published": article.published, "author": article.author, "text": article.text,
         },
         "claims": claims,
@@ -91,6 +104,14 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
             "conflicted": conflicted, "sources": len(sources),
         },
     }
+
+
+def readable(match: dict[str, Any]) -> dict[str, Any]:
+    """A match's JSON with its source's outlet and title as a reader should see them."""
+    passage = match["passage"]
+    passage["title"] = clean_title(passage["title"], passage["outlet"], passage["url"])
+    passage["outlet"] = outlet_name(passage["outlet"], passage["url"])
+    return match
 
 
 def independent_sources(matches: Iterable[Match]) -> set[str]:

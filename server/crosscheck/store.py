@@ -75,6 +75,19 @@ def m002_terms(db: sqlite_utils.Database) -> None:
     db.execute("drop table temp.all_terms")
 
 
+@migrations()
+def m003_feedback(db: sqlite_utils.Database) -> None:
+    """A reader's "not the same fact" on a claim and a passage. The claim is kept by its
+    sentence hash (so a re-check of the page finds it) and, with the passage's text, in full:
+    the judgement stays exportable as labelled data after the article is deleted."""
+    db["feedback"].create(
+        {"id": int, "claim_hash": str, "claim": str, "passage_id": int, "passage": str,
+         "relation": str, "verdict": str, "created": str},
+        pk="id", not_null={"claim_hash", "claim", "passage_id", "passage", "verdict"},
+    )
+    db["feedback"].create_index(["claim_hash", "passage_id"], unique=True)
+
+
 def count_terms(db: sqlite_utils.Database, counts: Iterable[tuple[str, int]]) -> None:
     db.conn.executemany(
         "insert into terms (term, df) values (?, ?) "
@@ -132,6 +145,10 @@ def text_hash(text: str) -> str:
 
 def sentence_hash(text: str) -> str:
     return text_hash(text)[:16]
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class Store:
@@ -287,7 +304,7 @@ class Store:
             "url": article.url, "title": article.title, "outlet": article.outlet,
             "author": article.author, "published": article.published,
             "language": article.language, "text": article.text, "text_hash": digest,
-            "added": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            "added": now(),
         }
         article_id = db["articles"].insert(row).last_pk
         rows = [
@@ -310,6 +327,45 @@ class Store:
             db.execute("delete from passages where article_id = ?", [article_id])
             db.execute("delete from articles where id = ?", [article_id])
         return True
+
+    @mapped
+    def add_feedback(self, claim: str, passage_id: int, relation: str | None) -> int | None:
+        """Record "not the same fact" for a claim and a passage; its id (the same id when it is
+        recorded already), or None when there is no such passage."""
+        key = sentence_hash(claim)
+        with self._writing() as db:
+            row = db.execute("select text from passages where id = ?", [passage_id]).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "insert into feedback (claim_hash, claim, passage_id, passage, relation, verdict,"
+                " created) values (?, ?, ?, ?, ?, 'not the same fact', ?)"
+                " on conflict (claim_hash, passage_id) do nothing",
+                [key, claim, passage_id, row[0], relation, now()])
+            (found,) = db.execute("select id from feedback where claim_hash = ? and passage_id = ?",
+                                  [key, passage_id]).fetchone()
+        return int(found)
+
+    @mapped
+    def delete_feedback(self, feedback_id: int) -> bool:
+        with self._writing() as db:
+            return db.execute("delete from feedback where id = ?", [feedback_id]).rowcount > 0
+
+    def feedback(self) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "select id, claim, passage_id, passage, relation, verdict, created from feedback"
+            " order by id"))
+
+    def dismissed(self, claims: Iterable[str]) -> dict[tuple[str, int], int]:
+        """{(claim text, passage id): feedback id} for the pairs a reader said are not the
+        same fact, among these claims."""
+        by_hash = {sentence_hash(claim): claim for claim in claims}
+        if not by_hash:
+            return {}
+        rows = self.db.execute(
+            "select claim_hash, passage_id, id from feedback where claim_hash in"
+            " (select value from json_each(?))", [json.dumps(sorted(by_hash))]).fetchall()
+        return {(by_hash[key], pid): fid for key, pid, fid in rows}
 
     @mapped
     def optimize(self) -> None:
