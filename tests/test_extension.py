@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 from browsers import Browser, Chromium, Firefox, Tab
 from conftest import ROOT, LiveServer, free_port, seed_text
@@ -241,9 +242,29 @@ def test_clicking_a_claim_highlights_it_in_the_page(browser: Browser, site: str,
     panel.news.front()
     shot(browser, panel.news, "page-highlight", full=False)
     panel.page.front()
+    panel.page.click("details.lonely summary")  # nothing corroborates or contradicts that one
     panel.page.click(claim_button("diplomatic isolation"))
     panel.news.wait(f"return window.scrollY > 0 && ({HIGHLIGHTED})()"
                     ".includes('diplomatic isolation')")
+
+
+def test_checked_sentences_are_marked_in_the_page_and_lead_to_their_claim(
+        browser: Browser, site: str, server: LiveServer) -> None:
+    panel = Panel(browser, f"{site}/caliber.html", server.url)
+    panel.check()
+    marks = panel.news.wait("""const get = (name) => [...CSS.highlights.get(name) ?? []]
+          .map((r) => r.toString().replace(/\\s+/g, ' '));
+        const found = {conflict: get('crosscheck-conflict'), agree: get('crosscheck-agree')};
+        return found.conflict.length && found.agree.length && found;""")
+    assert any(FIRST_CLAIM in m for m in marks["conflict"]), marks
+    assert any("ramped up ties" in m for m in marks["agree"]), marks
+    assert panel.page.count(".claim.conflicts") == len(marks["conflict"])
+    assert panel.news.count("mark, [class*=crosscheck]") == 0  # highlights, no markup
+    first = panel.page.js("return document.querySelector('.claim').id")
+    panel.news.click("em")  # "first time", inside the 25-years sentence
+    assert panel.page.wait("return document.activeElement.closest('.claim')?.id") == first
+    panel.news.front()
+    shot(browser, panel.news, "page-marks", full=False)
 
 
 def test_without_tab_parameter_the_panel_follows_the_active_tab(
@@ -374,6 +395,40 @@ def test_nothing_matched_with_an_empty_store(browser: Browser, site: str,
         empty.stop()
 
 
+def shown_passages(panel: Panel, claim: str) -> list[int]:
+    return panel.page.js("""const li = [...document.querySelectorAll('.claim')]
+          .find((c) => c.querySelector('.claim-text').textContent.includes(args[0]));
+        return [...li.querySelectorAll('button.wrong')].map((b) => Number(b.dataset.passage));""",
+                         claim)
+
+
+def test_not_the_same_fact_hides_the_card_after_a_recheck_and_undo(
+        browser: Browser, site: str, tmp_path: Path) -> None:
+    own = LiveServer(tmp_path / "feedback.db")  # its judgements must not reach other tests
+    try:
+        panel = Panel(browser, f"{site}/caliber.html", own.url)
+        panel.check()
+        before = shown_passages(panel, FIRST_CLAIM)
+        wrong = before[0]
+        panel.page.click(f"button.wrong[data-passage='{wrong}']")
+        panel.page.wait_text(".status.dismissed", lambda t: "Undo" in t)
+        assert wrong not in shown_passages(panel, FIRST_CLAIM)
+        panel.shot("not-the-same-fact")
+        panel.check()  # the server leaves the pair out too
+        panel.page.wait("return !document.querySelector('.status.dismissed')")
+        assert wrong not in shown_passages(panel, FIRST_CLAIM)
+        assert set(shown_passages(panel, FIRST_CLAIM)) == set(before) - {wrong}
+        other = shown_passages(panel, FIRST_CLAIM)[0]
+        panel.page.click(f"button.wrong[data-passage='{other}']")
+        panel.page.click("button.undo")
+        panel.page.wait("return !document.querySelector('.status.dismissed')")
+        assert other in shown_passages(panel, FIRST_CLAIM)
+        judged = httpx.get(own.url + "/api/feedback").json()["feedback"]
+        assert [(j["passage_id"], FIRST_CLAIM in j["claim"]) for j in judged] == [(wrong, True)]
+    finally:
+        own.stop()
+
+
 SCREEN = 800  # px: the panel's height on a laptop screen
 
 
@@ -387,7 +442,8 @@ def test_a_long_article_fits_a_narrow_sidebar(browser: Browser, site: str,
     assert claims >= 28
     panel_url = panel.page.js("return location.href")
     host = browser.open(f"{panel.ext}/options/options.html")
-    host.js("""document.body.replaceChildren(...args[1].map((width) => {
+    host.js("""document.body.style = 'max-width: none; display: flex; align-items: start';
+      document.body.replaceChildren(...args[1].map((width) => {
         const frame = document.createElement('iframe');
         frame.src = args[0]; frame.title = `panel at ${width} px`;
         frame.style = `width: ${width}px; height: ${args[2]}px; border: 1px solid; margin: 4px`;
@@ -398,7 +454,8 @@ def test_a_long_article_fits_a_narrow_sidebar(browser: Browser, site: str,
         return docs.map((d) => { const root = d.documentElement;
           const wide = [...d.querySelectorAll('body *')].filter((e) =>
             e.getBoundingClientRect().right > root.clientWidth + 0.5);
-          return {height: root.scrollHeight, width: root.clientWidth, scroll: root.scrollWidth,
+          const height = Math.ceil(d.body.getBoundingClientRect().height);
+          return {height, width: root.clientWidth, scroll: root.scrollWidth,
                   sticking: wide.map((e) => e.className || e.tagName)}; });""")
     shot(browser, host, "narrow", full=False)
     at360, at240 = sizes

@@ -91,3 +91,13 @@ export async function addArticle(page) {
   const { data, status } = await call("/api/articles", { method: "POST", body: fit(page) });
   return { ...data, duplicate: status !== 201 };
 }
+
+// "Not the same fact": the server leaves the pair out of every later answer; returns its id.
+export async function addFeedback(claim, match) {
+  const body = { claim, passage_id: match.passage.id, relation: match.relation };
+  return (await call("/api/feedback", { method: "POST", body })).data.id;
+}
+
+export async function deleteFeedback(id) {
+  await call(`/api/feedback/${encodeURIComponent(id)}`, { method: "DELETE" });
+}

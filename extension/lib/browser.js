@@ -19,9 +19,8 @@ export async function readPage(tabId) {
   return result.result;
 }
 
-// The anchoring script and its style go into a page once, on the first claim click.
-export async function highlightInPage(tabId, quote) {
-  const target = { tabId };
+// The anchoring script and its style go into a page once, on the first claim click or check.
+async function anchorIn(target) {
   const [ready] = await ext.scripting.executeScript({
     target, func: () => Boolean(globalThis.crosscheckAnchor),
   });
@@ -29,10 +28,32 @@ export async function highlightInPage(tabId, quote) {
     await ext.scripting.insertCSS({ target, files: ["/page/highlight.css"] });
     await ext.scripting.executeScript({ target, files: ["/page/anchor.js"] });
   }
+}
+
+export async function highlightInPage(tabId, quote) {
+  const target = { tabId };
+  await anchorIn(target);
   const [found] = await ext.scripting.executeScript({
     target, func: (q) => globalThis.crosscheckAnchor.highlight(q), args: [quote],
   });
   return found.result;
+}
+
+// Quiet marks on the checked sentences: [{exact, prefix, suffix, kind, claim}].
+export async function annotatePage(tabId, quotes) {
+  const target = { tabId };
+  await anchorIn(target);
+  const [placed] = await ext.scripting.executeScript({
+    target, func: (q) => globalThis.crosscheckAnchor.annotate(q), args: [quotes],
+  });
+  return placed.result;
+}
+
+// A mark in the page was clicked: listener(tabId, claim index).
+export function onMarkClicked(listener) {
+  ext.runtime.onMessage.addListener((message, sender) => {
+    if (Number.isInteger(message?.markClicked) && sender.tab) listener(sender.tab.id, message.markClicked);
+  });
 }
 
 // --- tabs, panel, toolbar ------------------------------------------------
@@ -86,6 +107,7 @@ export function send(message) {
 
 export function onMessage(handler) {
   ext.runtime.onMessage.addListener((message, _sender, reply) => {
+    if (!message?.job) return false; // not a job (a mark clicked in a page: for the panel)
     handler(message).then(reply, (error) => reply({ error: String(error) }));
     return true;
   });

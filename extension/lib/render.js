@@ -144,7 +144,7 @@ function renderAnswer(answer, view) {
   const shown = ordered(claims).filter(({ claim }) => inFilter(claim, view.filter));
   return h("section", { class: "answer", "aria-label": "Claims and sources" },
     h("div", { class: "bar" },
-      renderSummary(summary, answer.article),
+      renderSummary({ ...summary, ...counted(claims) }, answer.article),
       renderFilters(claims, view),
     ),
     summary.corroborated + summary.conflicted === 0 ? h("p", { class: "message nothing" },
@@ -166,6 +166,15 @@ function renderClaims(shown, answer, view) {
       h("summary", {}, `${plural(folded.length, "claim")} nothing corroborates or contradicts`),
       list(folded)) : null,
   );
+}
+
+// Claims corroborated and in conflict, counted again: a card hidden as "not the same fact"
+// changes them before the next check.
+function counted(claims) {
+  return {
+    corroborated: claims.filter((c) => relations(c).has("corroborates")).length,
+    conflicted: claims.filter((c) => relations(c).has("conflicts")).length,
+  };
 }
 
 function renderSummary(summary, article) {
@@ -204,23 +213,24 @@ function renderClaim(claim, index, answer, view) {
     h("button", { type: "button", class: "claim-text", "data-claim": String(index),
       title: "Show this sentence in the page" }, marked(splitOn(claim.text, differing))),
     matches.length ? h("ol", { class: "matches" },
-      bySource(matches).map(([source, group]) => renderSource(source, group, claim, answer)))
+      bySource(matches).map(([source, group]) => renderSource(source, group, index, answer)))
       : null,
   );
 }
 
 // A source's best passage for the claim; its others folded under "+N more from ...".
-function renderSource(source, [best, ...others], claim, answer) {
+function renderSource(source, [best, ...others], index, answer) {
   return h("li", { class: "source" },
-    renderMatch(best, claim, answer),
+    renderMatch(best, index, answer),
     others.length ? h("details", { class: "more" },
       h("summary", {}, `+${others.length} more from ${source}`),
-      h("ol", { class: "matches" }, others.map((m) => h("li", {}, renderMatch(m, claim, answer)))),
+      h("ol", { class: "matches" }, others.map((m) => h("li", {}, renderMatch(m, index, answer)))),
     ) : null,
   );
 }
 
-function renderMatch(match, claim, answer) {
+function renderMatch(match, index, answer) {
+  const claim = answer.claims[index];
   const { passage } = match;
   const web = /^https?:\/\//i.test(passage.url ?? ""); // never javascript:, data: or seed: links
   const href = web ? passage.url
@@ -240,14 +250,17 @@ function renderMatch(match, claim, answer) {
     match.reason ? h("p", { class: "reason" }, match.reason) : null,
     match.differences.length ? renderDifferences(match.differences) : null,
     h("blockquote", { class: "passage" }, marked(markPassage(passage.text, claim.text, match.differences))),
+    answer.server ? h("button", { type: "button", class: "wrong", "data-claim": String(index),
+      "data-passage": String(passage.id), title: "Hide this passage for this claim, now and later" },
+    "Not the same fact") : null,
   );
 }
 
 function renderDifferences(differences) {
   return h("ul", { class: "differences", "aria-label": "Values that differ" },
     differences.map((d) => h("li", { class: d.kind },
-      h("b", { class: "here" }, d.claim), " here, ",
-      h("b", { class: "there" }, d.passage), " in this source")));
+      h("strong", { class: "here" }, d.claim), " here, ",
+      h("strong", { class: "there" }, d.passage), " in this source")));
 }
 
 // --- states around the answer ---------------------------------------------
@@ -256,7 +269,14 @@ function renderStatus(state) {
   if (state.busy) return renderBusy(state.busy);
   if (state.error) return renderError(state.error);
   if (state.notice) return renderNotice(state.notice);
+  if (state.undo) return renderUndo(state.undo);
   return null;
+}
+
+function renderUndo(undo) {
+  return h("div", { class: "status notice dismissed", role: "status" },
+    h("p", {}, `Hidden: ${sourceOf(undo.match.passage)} is not about the same fact. `,
+      h("button", { type: "button", class: "undo" }, "Undo")));
 }
 
 const BUSY = {

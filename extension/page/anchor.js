@@ -185,5 +185,42 @@
     return { found: true, how: found.how, text };
   }
 
-  globalThis.crosscheckAnchor = { highlight, locate, clear, wrap };
+  // --- quiet marks on every checked sentence, a click on one shows its claim in the panel ----
+
+  const MARKS = { conflicts: "crosscheck-conflict", corroborated: "crosscheck-agree" };
+  let annotated = []; // [{range, claim}]
+
+  function annotate(quotes) {
+    const highlights = globalThis.CSS?.highlights;
+    for (const name of Object.values(MARKS)) highlights?.delete(name);
+    annotated = [];
+    const byKind = {};
+    for (const quote of quotes) {
+      const found = locate(quote);
+      if (!found) continue;
+      annotated.push({ range: found.range, claim: quote.claim });
+      (byKind[quote.kind] ??= []).push(found.range);
+    }
+    if (highlights && globalThis.Highlight) {
+      for (const [kind, ranges] of Object.entries(byKind)) highlights.set(MARKS[kind], new Highlight(...ranges));
+    }
+    return { placed: annotated.length, orphans: quotes.length - annotated.length };
+  }
+
+  function claimAt(x, y) {
+    const position = document.caretPositionFromPoint?.(x, y);
+    const range = position ? null : document.caretRangeFromPoint?.(x, y);
+    const node = position?.offsetNode ?? range?.startContainer;
+    const offset = position?.offset ?? range?.startOffset;
+    if (!node) return undefined;
+    return annotated.find((mark) => mark.range.isPointInRange(node, offset))?.claim;
+  }
+
+  document.addEventListener("click", (event) => {
+    const claim = claimAt(event.clientX, event.clientY);
+    const runtime = (globalThis.browser ?? globalThis.chrome)?.runtime;
+    if (claim !== undefined && runtime?.sendMessage) runtime.sendMessage({ markClicked: claim }).catch(() => null);
+  });
+
+  globalThis.crosscheckAnchor = { highlight, locate, clear, wrap, annotate };
 })();

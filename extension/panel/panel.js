@@ -1,6 +1,7 @@
 // The panel: renders the stored state of its tab; buttons ask the background to work.
 
 import * as browser from "../lib/browser.js";
+import { quoteOf } from "../lib/answer.js";
 import { render } from "../lib/render.js";
 
 const results = document.getElementById("results");
@@ -36,13 +37,7 @@ function draw() {
 }
 
 async function showClaim(button) {
-  const claim = state.answer.claims[Number(button.dataset.claim)];
-  const text = state.answer.article.text;
-  const quote = {
-    exact: claim.text,
-    prefix: text.slice(Math.max(0, claim.start - 32), claim.start),
-    suffix: text.slice(claim.end, claim.end + 32),
-  };
+  const quote = quoteOf(state.answer, Number(button.dataset.claim));
   for (const other of results.querySelectorAll(".located")) other.classList.remove("located");
   try {
     const found = await browser.highlightInPage(tabId, quote);
@@ -65,8 +60,27 @@ results.addEventListener("change", (event) => {
   draw();
 });
 results.addEventListener("click", (event) => {
-  const button = event.target.closest("button.claim-text");
-  if (button) showClaim(button);
+  const button = event.target.closest("button");
+  if (button?.classList.contains("claim-text")) showClaim(button);
+  if (button?.classList.contains("wrong")) {
+    browser.send({ job: "dismiss", tabId,
+      claim: Number(button.dataset.claim), passage: Number(button.dataset.passage) });
+  }
+  if (button?.classList.contains("undo")) browser.send({ job: "undo", tabId });
+});
+
+// A mark clicked in the page: show its claim (in "All", where every claim is).
+browser.onMarkClicked((fromTab, index) => {
+  if (fromTab !== tabId) return;
+  if (!document.getElementById(`claim-${index}`)) {
+    view.filter = "all";
+    draw();
+  }
+  const claim = document.getElementById(`claim-${index}`);
+  if (!claim) return;
+  claim.closest("details")?.setAttribute("open", "");
+  claim.scrollIntoView({ block: "start" });
+  claim.querySelector(".claim-text").focus({ preventScroll: true });
 });
 
 const start = await browser.panelTabId();
