@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 from browsers import Browser, Chromium, Firefox, Tab
 from conftest import ROOT, LiveServer, free_port, seed_text
@@ -423,7 +422,7 @@ def test_not_the_same_fact_hides_the_card_after_a_recheck_and_undo(
         panel.page.click("button.undo")
         panel.page.wait("return !document.querySelector('.status.dismissed')")
         assert other in shown_passages(panel, FIRST_CLAIM)
-        judged = httpx.get(own.url + "/api/feedback").json()["feedback"]
+        judged = own.http.get("/api/feedback").json()["feedback"]
         assert [(j["passage_id"], FIRST_CLAIM in j["claim"]) for j in judged] == [(wrong, True)]
     finally:
         own.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 from conftest import LiveServer, seed_text
 from starlette.testclient import TestClient
@@ -28,27 +27,27 @@ def test_not_the_same_fact_survives_a_restart_and_a_recheck(db_path: Path) -> No
     page = {"text": seed_text("001")}
     server = LiveServer(db_path)
     try:
-        claim, match = first_conflict(httpx.post(server.url + "/api/analyze", json=page).json())
-        said = httpx.post(server.url + "/api/feedback", json={
+        claim, match = first_conflict(server.http.post("/api/analyze", json=page).json())
+        said = server.http.post("/api/feedback", json={
             "claim": claim, "passage_id": match["passage"]["id"], "relation": "conflicts"})
         assert said.status_code == 201
-        again = httpx.post(server.url + "/api/feedback", json={
+        again = server.http.post("/api/feedback", json={
             "claim": claim, "passage_id": match["passage"]["id"]})
         assert again.json() == said.json()  # recorded once
     finally:
         server.stop()
     server = LiveServer(db_path)
     try:
-        body = httpx.post(server.url + "/api/analyze", json=page).json()
+        body = server.http.post("/api/analyze", json=page).json()
         assert (claim, match["passage"]["id"]) not in pairs(body)
         assert any(CLAIM in c["text"] for c in body["claims"])
-        exported = httpx.get(server.url + "/api/feedback").json()["feedback"]
+        exported = server.http.get("/api/feedback").json()["feedback"]
         assert [(f["claim"], f["passage_id"], f["passage"], f["relation"], f["verdict"])
                 for f in exported] == [(claim, match["passage"]["id"], match["passage"]["text"],
                                         "conflicts", "not the same fact")]
-        undone = httpx.delete(f"{server.url}/api/feedback/{said.json()['id']}")
+        undone = server.http.delete(f"/api/feedback/{said.json()['id']}")
         assert undone.json() == {"deleted": said.json()["id"]}
-        body = httpx.post(server.url + "/api/analyze", json=page).json()
+        body = server.http.post("/api/analyze", json=page).json()
         assert (claim, match["passage"]["id"]) in pairs(body)
     finally:
         server.stop()
