@@ -13,6 +13,7 @@ extension's own pages and background since the test began.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -372,6 +373,8 @@ class Firefox(Browser):
         self.m.switch_to_window(handles[0], focus=True)
         self.m.navigate("about:blank")
         self.color_scheme("light")
+        with self.m.using_context("chrome"):
+            self.m.execute_script("SidebarController.hide()")
         self.forget_errors()
 
     def forget_errors(self) -> None:
@@ -383,6 +386,20 @@ class Firefox(Browser):
         tab = FirefoxTab(self, handle)
         tab.goto(url)
         return tab
+
+    def open_sidebar(self) -> int:
+        """Open Firefox's own sidebar on our panel; its width in px."""
+        sidebar = re.sub(r"\W", "_", self.addon) + "-sidebar-action"
+        with self.m.using_context("chrome"):
+            self.m.execute_script("SidebarController.show(arguments[0])", script_args=[sidebar])
+            return self.m.execute_script(
+                "return document.getElementById('sidebar-box').getBoundingClientRect().width")
+
+    def window_shot(self, path: Path) -> None:
+        """The whole browser window, its sidebar and toolbar included."""
+        with self.m.using_context("chrome"):
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(self.m.screenshot(format="binary", full=False))
 
     def color_scheme(self, scheme: str) -> None:
         with self.m.using_context("chrome"):

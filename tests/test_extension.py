@@ -428,6 +428,26 @@ def test_not_the_same_fact_hides_the_card_after_a_recheck_and_undo(
         own.stop()
 
 
+def test_the_real_firefox_sidebar(firefox: Firefox, site: str, server: LiveServer) -> None:
+    """Firefox's own sidebar (about 250 px wide) opened on a checked page, read through
+    `extension.getViews`, as a reader sees it."""
+    firefox.reset()
+    panel = Panel(firefox, f"{site}/caliber.html", server.url)
+    tab = panel.page.js("return Number(new URLSearchParams(location.search).get('tab'))")
+    panel.page.js("await browser.runtime.sendMessage({job: 'check', tabId: args[0]})", tab)
+    panel.news.front()
+    width = firefox.open_sidebar()
+    first = panel.page.wait("""const [view] = browser.extension.getViews({type: 'sidebar'});
+        return view?.document.querySelector('.claim .claim-text')?.textContent;""")
+    assert FIRST_CLAIM in first
+    sizes = panel.page.js("""const root = browser.extension.getViews({type: 'sidebar'})[0]
+        .document.documentElement; return [root.clientWidth, root.scrollWidth];""")
+    assert 200 <= width and sizes[1] <= sizes[0], (width, sizes)
+    panel.news.front()
+    firefox.window_shot(SHOTS / "sidebar-firefox.png")
+    assert not firefox.errors()
+
+
 SCREEN = 800  # px: the panel's height on a laptop screen
 
 
