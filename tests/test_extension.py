@@ -554,6 +554,25 @@ def test_passages_render_as_text_and_links_only_to_the_web(browser: Browser, sit
     assert panel.page.count("a[href^=javascript]") == 0
 
 
+def test_confidence_and_reason_show_when_the_answer_has_them(browser: Browser, site: str) -> None:
+    answer = json.loads(SAVED.read_text("utf-8"))
+    first, second = answer["claims"][0]["matches"][:2]
+    first.update(confidence=0.874, reason="same event: Putin's visit; differs: 25 / 24 years",
+                 in_story=True)
+    second.update(confidence=0.31, in_story=False)
+    panel = Panel(browser, f"{site}/caliber.html", "http://127.0.0.1:8765")
+    show_answer(panel, answer)
+    panel.page.wait("return document.querySelector('.match')")
+    cards = panel.page.js("""return [...document.querySelectorAll('.claim:first-of-type .match')]
+        .map((m) => [m.querySelector('.confidence')?.textContent ?? null,
+                     m.querySelector('.reason')?.textContent ?? null,
+                     Boolean(m.querySelector('.elsewhere'))]);""")
+    assert cards[:2] == [
+        ["87% sure", "same event: Putin's visit; differs: 25 / 24 years", False],
+        ["31% sure", None, True]]
+    assert panel.page.count(".confidence") == 2  # the saved answer's other matches have none
+
+
 def test_a_sentence_not_in_the_page_is_reported_not_highlighted(browser: Browser,
                                                                  site: str) -> None:
     panel = Panel(browser, f"{site}/bakery.html", "http://127.0.0.1:8765")

@@ -30,23 +30,24 @@ async function anchorIn(target) {
   }
 }
 
-export async function highlightInPage(tabId, quote) {
+// Calls crosscheckAnchor[name](arg) in the page, anchor.js injected first if need be.
+async function anchorCall(tabId, name, arg) {
   const target = { tabId };
   await anchorIn(target);
-  const [found] = await ext.scripting.executeScript({
-    target, func: (q) => globalThis.crosscheckAnchor.highlight(q), args: [quote],
+  const [done] = await ext.scripting.executeScript({
+    target, func: (n, a) => globalThis.crosscheckAnchor[n](a), args: [name, arg],
   });
-  return found.result;
+  return done.result;
+}
+
+// The claim's sentence highlighted and scrolled to: {found, how, text}.
+export function highlightInPage(tabId, quote) {
+  return anchorCall(tabId, "highlight", quote);
 }
 
 // Quiet marks on the checked sentences: [{exact, prefix, suffix, kind, claim}].
-export async function annotatePage(tabId, quotes) {
-  const target = { tabId };
-  await anchorIn(target);
-  const [placed] = await ext.scripting.executeScript({
-    target, func: (q) => globalThis.crosscheckAnchor.annotate(q), args: [quotes],
-  });
-  return placed.result;
+export function annotatePage(tabId, quotes) {
+  return anchorCall(tabId, "annotate", quotes);
 }
 
 // A mark in the page was clicked: listener(tabId, claim index).
