@@ -309,7 +309,14 @@ class FirefoxTab(Tab):
             time.sleep(0.1)
 
     def click(self, selector: str) -> None:
-        self._find(selector).click()
+        from marionette_driver.errors import StaleElementException
+        for _ in range(10):  # the panel redraws: find the element again, as Playwright does
+            try:
+                self._find(selector).click()
+                return
+            except StaleElementException:
+                time.sleep(0.1)
+        raise AssertionError(f"{selector} kept being replaced in firefox")
 
     def fill(self, selector: str, value: str) -> None:
         field = self._find(selector)

@@ -161,12 +161,15 @@ class Panel:
         self.page.click(button(name))
 
     def check(self) -> None:
+        """Check and wait for the new answer (the old one stays on screen while busy)."""
+        self.page.js("document.querySelector('.answer, .status.error')?.classList.add('old')")
         self.click("Check this page")
         self.wait()
 
     def wait(self) -> None:
         """Until the panel shows an answer or an error (a check takes seconds on a busy box)."""
-        self.page.wait("return document.querySelector('.answer, .status.error')")
+        self.page.wait("return document.querySelector('#results[aria-busy=false]')"
+                       " && document.querySelector('.answer:not(.old), .status.error:not(.old)')")
 
     def shot(self, name: str, full: bool = True) -> None:
         shot(self.browser, self.page, name, full)
