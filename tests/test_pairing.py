@@ -71,6 +71,8 @@ def test_with_the_token_everything_works(server: LiveServer) -> None:
         ("GET", "/api/articles/1"): 404,  # deleted just before (calls run in sorted order)
         ("GET", "/api/health"): 200, ("GET", "/openapi.json"): 200,
         ("POST", "/api/analyze"): 200, ("POST", "/api/articles"): 201,
+        ("DELETE", "/api/feedback/1"): 404, ("GET", "/api/feedback"): 200,
+        ("POST", "/api/feedback"): 422,  # the page body is no feedback
     }
     ours = call(server, "GET", "/api/health", {"Origin": EXTENSION, **server.auth})
     assert ours.headers["access-control-allow-origin"] == EXTENSION
