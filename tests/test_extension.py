@@ -296,6 +296,7 @@ def test_keyboard_alone_checks_and_highlights(browser: Browser, site: str,
     panel.news.js("location.reload()")
     page.wait("return document.querySelector('.intro')")  # the answer was for the page before
     assert page.count(".claim") == 0
+    assert page.text("#located") == ""  # nor does "Highlighted in the page." stay
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
