@@ -31,6 +31,7 @@ from functools import cached_property
 import lxml.etree
 import lxml.html
 from readability import Document
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from . import furniture, metadata
 from .types import Article, Page
@@ -41,8 +42,10 @@ BLOCK_TAGS = {
     "footer", "aside", "dd", "dt", "dl", "main", "address", "hr", "nav", "form",
 }
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title", "svg"}
+CODE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe")  # never text to read
 DROP_TAGS = ("head", "nav", "footer", "figure", "figcaption", "h1", "button", "select", "dialog",
-             "menu", "script", "style", "noscript", "template", "svg", "iframe")
+             "menu")
+MOST_TEXT = 0.5  # an element with more than this share of the page's text is never dropped
 DROP_CLASS = re.compile(r"caption|credit|(?:^|[-_ ])(?:byline|share|social)(?:$|[-_ ])", re.I)
 # Elements that may be hidden or named as captions, credits, bylines or share bars: a
 # coarse XPath pre-selection (fast, in C) that DROP_CLASS and is_hidden then decide on.
@@ -136,33 +139,55 @@ def decode_html(raw: bytes) -> str:
     return str(best) if best is not None else raw.decode("latin-1")
 
 
-PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# huge_tree: libxml2 otherwise stops reading (and drops the rest) past 256 nested elements.
+PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                              huge_tree=True)
 
 
 def parse(html: str) -> lxml.html.HtmlElement:
-    # lxml refuses str input that declares an encoding; bytes in UTF-8 parse alike.
+    """The page as a browser builds it: lexbor (an HTML5 parser) recovers what libxml2 cannot
+    (no <body>, content after a stray </html>, elements it will not nest), and lxml reads
+    its serialization, which is well-formed, into the tree every later stage works on."""
     # Control characters would parse, then make lxml raise ValueError on any later edit.
+    html = CONTROL.sub("", html)
     try:
-        return lxml.html.document_fromstring(
-            CONTROL.sub("", html).encode("utf-8"), parser=PARSER)
+        html = LexborHTMLParser(html).html or html
+    except (ValueError, SelectolaxError):  # lexbor gave up: libxml2 makes what it can of it
+        pass
+    # lxml refuses str input that declares an encoding; bytes in UTF-8 parse alike.
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8"), parser=PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractError(f"could not parse the HTML: {exc}") from exc
 
 
 def preclean(root: lxml.html.HtmlElement) -> None:
-    """Drop what is never article text; keep embedded quotes (tweets) in reach of readability."""
-    for el in list(root.iter(*DROP_TAGS)):
+    """Drop what is never article text; keep embedded quotes (tweets) in reach of readability.
+    Nothing that holds most of the page's text is dropped, whatever its tag or name says
+    (`<main class="js-social-anchor-start">`, a page that is all `<head>`)."""
+    for el in list(root.iter(*CODE_TAGS)):
         drop(el)
+    keep = MOST_TEXT * text_length(root)
+    for el in list(root.iter(*DROP_TAGS)):
+        drop(el, keep)
     for outer in root.xpath("//article[count(.//article) >= $n]", n=TEASER_CARDS):
         for el in outer.xpath(".//article"):
-            drop(el)
+            drop(el, keep)
     for el in root.iter("blockquote"):
         el.attrib.pop("class", None)
         el.attrib.pop("id", None)
     for el in DROP_CANDIDATES(root):
         if el.tag not in ("html", "body") and (is_hidden(el) or DROP_CLASS.search(
                 f"{el.get('class', '')} {el.get('id', '')}")):
-            drop(el)
+            drop(el, keep)
+
+
+TEXT_LENGTH = lxml.etree.XPath("string-length(normalize-space())")
+
+
+def text_length(el: lxml.html.HtmlElement) -> int:
+    """Characters of text, each run of white space counted as one (in C: no string is built)."""
+    return int(TEXT_LENGTH(el))
 
 
 def is_hidden(el: lxml.html.HtmlElement) -> bool:
@@ -170,8 +195,9 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
             or bool(HIDDEN_STYLE.search(el.get("style", ""))))
 
 
-def drop(el: lxml.html.HtmlElement) -> None:
-    if el.getparent() is not None:
+def drop(el: lxml.html.HtmlElement, keep: float | None = None) -> None:
+    """Remove the element with its text, unless it holds more than `keep` characters of it."""
+    if el.getparent() is not None and (keep is None or text_length(el) <= keep):
         el.drop_tree()
 
 
