@@ -41,23 +41,39 @@ BLOCK_TAGS = {
     "h3", "h4", "h5", "h6", "pre", "table", "tr", "td", "th", "figure", "figcaption", "header",
     "footer", "aside", "dd", "dt", "dl", "main", "address", "hr", "nav", "form",
 }
+LISTS = {"ul", "ol", "dl", "table", "tbody"}
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title", "svg"}
 CODE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe")  # never text to read
 DROP_TAGS = ("head", "nav", "footer", "figure", "figcaption", "h1", "button", "select", "dialog",
              "menu")
 MOST_TEXT = 0.5  # an element with more than this share of the page's text is never dropped
-DROP_CLASS = re.compile(r"caption|credit|(?:^|[-_ ])(?:byline|share|social)(?:$|[-_ ])", re.I)
-# Elements that may be hidden or named as captions, credits, bylines or share bars: a coarse
-# pre-selection by lexbor's CSS engine while parsing (in C, 20 times faster than the same
-# test in XPath), marked with CANDIDATE; DROP_CLASS and is_hidden then decide.
+# What an element's class or id names it, when that is never article text: captions, credits,
+# bylines and share bars (any element), and, on containers only (a code token may be
+# named "comment"), comment threads and forms, related stories and newsletter sign-ups.
+CONTAINERS = {"div", "section", "aside", "article", "ol", "ul", "li", "form", "p", "table"}
+DROP_NAMES = (
+    (re.compile(r"caption|credit|(?:^|[-_ ])(?:byline|share|social)(?:$|[-_ ])", re.I), None),
+    (re.compile(r"(?:^|[-_ ])(?:comments?|comment-?(?:list|area|section|form|thread|respond)|"
+                r"commentlist|disqus|disqus_thread|respond)(?:$|[-_ ])", re.I), CONTAINERS),
+    (re.compile(r"(?:^|[-_ ])(?:related|relatedposts|related-?(?:posts|stories|articles|"
+                r"content|links|news)|more-?stories|recirc|recirculation|outbrain|taboola|"
+                r"newsletter|newsletter-?(?:signup|wrapper|promo|form))(?:$|[-_ ])", re.I),
+     CONTAINERS),
+)
+# Elements that may be hidden or so named: a coarse pre-selection by lexbor's CSS engine
+# while parsing (in C, 20 times faster than the same test in XPath), marked with CANDIDATE;
+# DROP_NAMES and is_hidden then decide.
 CANDIDATE = "data-crosscheck-candidate"
 CANDIDATES_CSS = ", ".join(
-    [f'[{attr}*="{word}" i]' for word in ("caption", "credit", "byline", "share", "social")
+    [f'[{attr}*="{word}" i]' for word in (
+        "caption", "credit", "byline", "share", "social", "comment", "disqus", "respond",
+        "related", "recirc", "outbrain", "taboola", "newsletter", "stories")
      for attr in ("class", "id")]
     + ["[hidden]", "[aria-hidden]", '[style*="none" i]', '[style*="hidden" i]'])
 MARKED = lxml.etree.XPath(f"//*[@{CANDIDATE}]")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+PICK_SHARE = 0.1  # readability's pick with under this share of the declared article's text
 TEASER_CARDS = 3  # articles inside an article: a list of other stories
 LINK_SHARE = 0.8  # a short block this much link text is a teaser or a menu entry
 SHORT_BLOCK = 20  # words
@@ -172,7 +188,8 @@ def preclean(root: lxml.html.HtmlElement) -> None:
     (`<main class="js-social-anchor-start">`, a page that is all `<head>`)."""
     for el in list(root.iter(*CODE_TAGS)):
         drop(el)
-    keep = MOST_TEXT * text_length(root)
+    body = root.find("body")
+    keep = MOST_TEXT * text_length(root if body is None else body)
     for el in list(root.iter(*DROP_TAGS)):
         drop(el, keep)
     for outer in root.xpath("//article[count(.//article) >= $n]", n=TEASER_CARDS):
@@ -182,9 +199,14 @@ def preclean(root: lxml.html.HtmlElement) -> None:
         el.attrib.pop("class", None)
         el.attrib.pop("id", None)
     for el in MARKED(root):
-        if el.tag != "body" and (is_hidden(el) or DROP_CLASS.search(
-                f"{el.get('class', '')} {el.get('id', '')}")):
+        if el.tag != "body" and (is_hidden(el) or is_named_clutter(el)):
             drop(el, keep)
+
+
+def is_named_clutter(el: lxml.html.HtmlElement) -> bool:
+    name = f"{el.get('class', '')} {el.get('id', '')}"
+    return any((tags is None or el.tag in tags) and pattern.search(name)
+               for pattern, tags in DROP_NAMES)
 
 
 TEXT_LENGTH = lxml.etree.XPath("string-length(normalize-space())")
@@ -227,6 +249,7 @@ class Block:
 
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
+    in_list: int = 0  # the list (<ul>, <ol>, <dl>) it is an item of: a number, 0 for none
 
     @cached_property
     def text(self) -> str:
@@ -242,33 +265,41 @@ def html_blocks(root: lxml.html.HtmlElement) -> list[Block]:
             blocks[-1].parts.append(text)
             blocks[-1].link_chars += len(text.strip()) if in_link else 0
 
-    def walk(el: lxml.html.HtmlElement, in_link: bool) -> None:
+    def walk(el: lxml.html.HtmlElement, in_link: bool, in_list: int) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in SKIP_TAGS or not tag:
             add(el.tail, in_link)
             return
         inner_link = in_link or tag == "a"
+        inner_list = len(blocks) if tag in LISTS else in_list
         if tag in BLOCK_TAGS or tag == "br":
-            blocks.append(Block())
+            blocks.append(Block(in_list=inner_list))
         add(el.text, inner_link)
         for child in el:
-            walk(child, inner_link)
+            walk(child, inner_link, inner_list)
         if tag in BLOCK_TAGS:
-            blocks.append(Block())
+            blocks.append(Block(in_list=in_list))
         add(el.tail, in_link)
 
-    walk(root, False)
+    walk(root, False, 0)
     return [b for b in blocks if b.text]
 
 
-def is_boilerplate(block: Block, title: str | None) -> bool:
-    """A link-only short line (teaser, menu entry), a furniture line, or the title again."""
+def is_link_line(block: Block) -> bool:
+    """A short block (nearly) all link text, not a bare URL: a teaser, a menu entry."""
     text = block.text
-    words = len(text.split())
-    link_only = block.link_chars >= LINK_SHARE * len(text.replace(" ", ""))
-    if words <= SHORT_BLOCK and link_only and not text.startswith(("http://", "https://")):
+    return (block.link_chars >= LINK_SHARE * len(text.replace(" ", ""))
+            and len(text.split()) <= SHORT_BLOCK and not text.startswith(("http://", "https://")))
+
+
+def is_boilerplate(block: Block, title: str | None, lists: set[int] = frozenset()) -> bool:
+    """A link line (unless an item of one of `lists`, lists that also hold prose: a list of
+    links alone is a menu or teasers), a furniture line, or the title again."""
+    text = block.text
+    if is_link_line(block) and block.in_list not in lists:
         return True
-    if words <= 12 and (furniture.is_furniture(text) or furniture.is_teaser_heading(text)):
+    if len(text.split()) <= 12 and (furniture.is_furniture(text)
+                                    or furniture.is_teaser_heading(text)):
         return True
     return furniture.same(text, title)
 
@@ -279,15 +310,36 @@ def main_blocks(root: lxml.html.HtmlElement, url: str | None) -> list[Block]:
     except Exception as exc:  # readability raises bare Exceptions on junk
         raise ExtractError(f"could not find the article: {exc}") from exc
     blocks = html_blocks(lxml.html.fromstring(summary)) if summary.strip() else []
+    marked = declared_article(root)
+    if marked is not None and sum(len(b.text) for b in blocks) < PICK_SHARE * text_length(marked):
+        return html_blocks(marked)  # readability picked a fragment (a masthead, a teaser)
     body = root.find("body")
     return blocks or html_blocks(body if body is not None else root)
+
+
+DECLARED = lxml.etree.XPath(
+    "//*[@itemprop='articleBody'] | //article | //main | //*[@role='main']")
+
+
+def declared_article(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element the page declares as its article: one articleBody, else one <article>,
+    else one <main>, when the page has exactly one such element of that kind."""
+    found = DECLARED(root)
+    for test in (lambda el: el.get("itemprop") == "articleBody", lambda el: el.tag == "article",
+                 lambda el: el.tag == "main" or el.get("role") == "main"):
+        els = [el for el in found if test(el)]
+        if len(els) == 1:
+            return els[0]
+    return None
 
 
 def extract_html(html: str | bytes, url: str | None = None) -> Article:
     root = parse(decode_html(html) if isinstance(html, bytes) else html)
     info = metadata.read(root, url)
     preclean(root)
-    kept = [b.text for b in main_blocks(root, url) if not is_boilerplate(b, info.title)]
+    blocks = main_blocks(root, url)
+    lists = {b.in_list for b in blocks if b.in_list and not is_link_line(b)}
+    kept = [b.text for b in blocks if not is_boilerplate(b, info.title, lists)]
     if not kept:
         raise ExtractError("the page has no text")
     return Article(text="\n\n".join(kept), title=info.title, url=info.url, outlet=info.outlet,
