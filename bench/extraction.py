@@ -1,10 +1,12 @@
-"""Score `crosscheck extract --json` on the article-extraction benchmark.
+"""Score `crosscheck extract --json` on two article-extraction test sets.
 
     .venv/bin/python bench/extraction.py            # F1, precision, recall, empties, pages/s
     .venv/bin/python bench/extraction.py --json     # the same as one JSON object
 
-The 181 pages live beside the repo in ../shared/bench/extraction (html/<id>.html.gz).
-They are decompressed to a temporary folder as <id>.html and passed to one
+The sets live beside the repo: ../shared/bench/extraction (Zyte's benchmark, 181 news pages,
+human-labelled) and ../shared/bench/readability (88 pages of many shapes from Mozilla
+Readability's test suite, labelled by Readability.js), each as html/<id>.html.gz. The pages
+of a set are decompressed to a temporary folder as <id>.html and passed to one
 `crosscheck extract --json` process; the JSON lines it prints become PRED.json
 ({id: text}), scored by the bench's own score.py. Speed is measured twice on one core:
 the CPU time of `extract()` in this process over the decoded pages (the ingest figure),
@@ -26,13 +28,14 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-BENCH = REPO.parent / "shared" / "bench" / "extraction"
+BENCH = REPO.parent / "shared" / "bench" / "extraction"  # also holds the scorer, score.py
+SETS = {"zyte": BENCH, "readability": REPO.parent / "shared" / "bench" / "readability"}
 CROSSCHECK = Path(sys.executable).parent / "crosscheck"
 METADATA = ("title", "author", "published", "outlet", "url")
 
 
-def pages() -> list[Path]:
-    return sorted((BENCH / "html").glob("*.html.gz"))
+def pages(folder: Path = BENCH) -> list[Path]:
+    return sorted((folder / "html").glob("*.html.gz"))
 
 
 def page_id(file: str) -> str:
@@ -81,7 +84,7 @@ def text_captures(files: list[Path]) -> dict[str, str]:
     return captures
 
 
-def text_path(files: list[Path]) -> dict[str, float]:
+def text_path(files: list[Path], truth: Path) -> dict[str, float]:
     """F1 of `extract_text` (the furniture cleaner) on the text captures of the pages."""
     from crosscheck.extract import ExtractError, extract_text
 
@@ -91,27 +94,28 @@ def text_path(files: list[Path]) -> dict[str, float]:
             pred[pid] = extract_text(capture).text
         except ExtractError:
             pred[pid] = ""
-    return score(pred)
+    return score(pred, truth)
 
 
-def score(pred: dict[str, str]) -> dict[str, float]:
+def score(pred: dict[str, str], truth: Path) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(pred, f, ensure_ascii=False)
-    out = subprocess.run([sys.executable, str(BENCH / "score.py"), f.name, "--json"],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, str(BENCH / "score.py"), f.name, "--json",
+                          "--truth", str(truth)], check=True, capture_output=True, text=True).stdout
     Path(f.name).unlink()
     return json.loads(out)
 
 
-def measure(save: Path | None = None) -> dict[str, float]:
-    files = pages()
+def measure(folder: Path = BENCH, save: Path | None = None) -> dict[str, float]:
+    files = pages(folder)
+    truth = folder / "ground-truth.json"
     records, cli_seconds = run_cli(files)
     pred = {page_id(r["file"]): r["text"] for r in records}
     if save:
         save.write_text(json.dumps(pred, ensure_ascii=False))
-    result = score(pred)
+    result = score(pred, truth)
     seconds = time_in_process(files)
-    text = text_path(files)
+    text = text_path(files, truth)
     return {
         "pages": result["pages"], "f1": result["f1"], "precision": result["precision"],
         "recall": result["recall"], "accuracy": result["accuracy"],
@@ -127,12 +131,26 @@ def measure(save: Path | None = None) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--save", type=Path, help="also write PRED.json here")
+    parser.add_argument("--save", type=Path, help="also write PRED-<set>.json in this folder")
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all", help="which test set")
     args = parser.parse_args()
-    m = measure(args.save)
+    names = list(SETS) if args.set == "all" else [args.set]
+    from perf import host_ms  # the machine's speed of the moment, as bench/perf.py reports it
+
+    host = host_ms()
+    results = {name: measure(SETS[name], args.save and args.save / f"PRED-{name}.json")
+               for name in names}
     if args.json:
-        print(json.dumps(m))
+        print(json.dumps({"host_ms": host, **results}))
         return
+    print(f"host: a 1,000,000-step Python loop took {host:.0f} ms (about 45 on an idle core; "
+          "the speeds below scale with it)")
+    for name, m in results.items():
+        print(f"== {name} ({SETS[name].relative_to(REPO.parent)})")
+        report(m)
+
+
+def report(m: dict) -> None:
     print(f"pages      {m['pages']}  (empty: {m['empty']})")
     for key in ("f1", "precision", "recall", "accuracy"):
         print(f"{key:<10} {m[key]:.3f}")

@@ -48,16 +48,19 @@ DROP_TAGS = ("head", "nav", "footer", "figure", "figcaption", "h1", "button", "s
              "menu")
 MOST_TEXT = 0.5  # an element with more than this share of the page's text is never dropped
 # What an element's class or id names it, when that is never article text: captions, credits,
-# bylines and share bars (any element), and, on containers only (a code token may be
-# named "comment"), comment threads and forms, related stories and newsletter sign-ups.
+# bylines, share bars and hover cards (any element), and, on containers only (a code token
+# may be named "comment"), comment threads and forms, related stories, newsletter sign-ups
+# and cookie notices.
 CONTAINERS = {"div", "section", "aside", "article", "ol", "ul", "li", "form", "p", "table"}
 DROP_NAMES = (
-    (re.compile(r"caption|credit|(?:^|[-_ ])(?:byline|share|social)(?:$|[-_ ])", re.I), None),
+    (re.compile(r"caption|credit|(?:^|[-_ ])(?:byline|share|social|hover-?card|popover|tooltip)"
+                r"(?:$|[-_ ])", re.I), None),
     (re.compile(r"(?:^|[-_ ])(?:comments?|comment-?(?:list|area|section|form|thread|respond)|"
                 r"commentlist|disqus|disqus_thread|respond)(?:$|[-_ ])", re.I), CONTAINERS),
     (re.compile(r"(?:^|[-_ ])(?:related|relatedposts|related-?(?:posts|stories|articles|"
                 r"content|links|news)|more-?stories|recirc|recirculation|outbrain|taboola|"
-                r"newsletter|newsletter-?(?:signup|wrapper|promo|form))(?:$|[-_ ])", re.I),
+                r"newsletter|newsletter-?(?:signup|wrapper|promo|form)|cookies?|cookie-?(?:banner|"
+                r"notice|consent|bar)|consent|gdpr)(?:$|[-_ ])", re.I),
      CONTAINERS),
 )
 # Elements that may be hidden or so named: a coarse pre-selection by lexbor's CSS engine
@@ -67,9 +70,11 @@ CANDIDATE = "data-crosscheck-candidate"
 CANDIDATES_CSS = ", ".join(
     [f'[{attr}*="{word}" i]' for word in (
         "caption", "credit", "byline", "share", "social", "comment", "disqus", "respond",
-        "related", "recirc", "outbrain", "taboola", "newsletter", "stories")
+        "related", "recirc", "outbrain", "taboola", "newsletter", "stories", "hover",
+        "popover", "tooltip", "cookie", "consent", "gdpr")
      for attr in ("class", "id")]
-    + ["[hidden]", "[aria-hidden]", '[style*="none" i]', '[style*="hidden" i]'])
+    + ["[hidden]", "[aria-hidden]", '[style*="none" i]', '[style*="hidden" i]',
+       '[role="tooltip"]'])
 MARKED = lxml.etree.XPath(f"//*[@{CANDIDATE}]")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
@@ -219,6 +224,7 @@ def text_length(el: lxml.html.HtmlElement) -> int:
 
 def is_hidden(el: lxml.html.HtmlElement) -> bool:
     return (el.get("hidden") is not None or el.get("aria-hidden") == "true"
+            or el.get("role") == "tooltip"
             or bool(HIDDEN_STYLE.search(el.get("style", ""))))
 
 
@@ -300,6 +306,8 @@ def is_boilerplate(block: Block, title: str | None, lists: set[int] = frozenset(
         return True
     if len(text.split()) <= 12 and (furniture.is_furniture(text)
                                     or furniture.is_teaser_heading(text)):
+        return True
+    if furniture.is_prompt(text):
         return True
     return furniture.same(text, title)
 

@@ -69,6 +69,29 @@ NOTICE = re.compile(
     r"what are you looking for",
     re.I,
 )
+# A line, up to PROMPT_WORDS long, that asks the reader to follow the outlet or a writer, to
+# sign up for a newsletter or to accept cookies, or that counts shares: page clutter even
+# when it is a full sentence. Each phrase is one no article sentence uses in passing.
+PROMPT_WORDS = 40
+SOCIAL = (r"(?:twitter|x|facebook|instagram|threads|tiktok|linkedin|bluesky|mastodon|youtube|"
+          r"google\+)")
+PROMPT = re.compile(
+    rf"""(?:
+      \bfollow\s+(?:us|me|him|her|them|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,3}})\s+
+        (?:on\s+{SOCIAL}\b|at\s+@|@\w)|
+      \b(?:like|find|join)\s+us\s+on\s+{SOCIAL}\b|
+      \b(?:sign\s+up|subscribe|register)\b.{{0,60}}\bnewsletters?\b|
+      \bnewsletters?\b.{{0,80}}\b(?:inbox|sign\s+up|subscribe)\b|
+      \b(?:delivered|sent|straight|right|directly)\s+(?:\w+\s+)?to\s+your\s+inbox\b|
+      \b(?:meet|in|into|hit)\s+your\s+inbox\b|\benter\s+your\s+e-?mail\b|
+      \b(?:we|this\s+(?:web)?site|our\s+(?:web)?site)\s+uses?\s+cookies\b|
+      \b(?:use\s+of|accept(?:\s+all)?|allow(?:\s+all)?)\s+cookies\b|
+      \bcookie\s+(?:policy|settings|preferences|consent)\b|
+      ^[\d,.]+\s*[km]?\s+(?:shares?|comments?|views|likes|reactions)\b|
+      ^(?:shares?|comments?|views|likes)\s*:?\s*[\d,.]+\s*[km]?$
+    )""",
+    re.I | re.X,
+)
 # A heading after which teasers for other stories follow.
 TEASER = re.compile(
     r"""^(?:
@@ -116,7 +139,12 @@ def is_sentence(line: str) -> bool:
 def is_furniture(line: str) -> bool:
     words = word_count(line)
     return bool(FURNITURE.match(line) or (words <= 12 and CALL_TO_ACTION.match(line))
-                or (words <= 25 and NOTICE.search(line)))
+                or (words <= 25 and NOTICE.search(line)) or is_prompt(line))
+
+
+def is_prompt(line: str) -> bool:
+    """A request to follow, subscribe or accept cookies, or a share count (see PROMPT)."""
+    return word_count(line) <= PROMPT_WORDS and bool(PROMPT.search(line))
 
 
 def is_teaser_heading(line: str) -> bool:
