@@ -1,0 +1,95 @@
+"""Extraction on pages of odd shapes: broken markup, names that lie, comments, lists, a
+readability pick that is not the article."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosscheck.extract import extract_html
+
+ARTICLE = [
+    "The bridge opened on Monday after four years of work, the city council said.",
+    "It cost 40 million euros, twice the first estimate, according to the council.",
+    "Traffic on the old crossing fell by half in the first week, a spokesman said.",
+    "The old crossing will close for repairs in March and reopen next year, officials said.",
+]
+BODY = "".join(f"<p>{s}</p>" for s in ARTICLE)
+
+
+def paragraphs(html: str) -> list[str]:
+    return extract_html(html).text.split("\n\n")
+
+
+@pytest.mark.parametrize("html", [
+    # no <body>: an unknown element in <head> (libxml2 keeps all of it in the head)
+    "<html><head><title>T</title><story-body>" + BODY + "</story-body></head></html>",
+    # an unclosed <noscript> in the head
+    "<html><head><noscript><div></noscript>" + BODY + "</html>",
+    # a stray </html> before the article (libxml2 drops all that follows)
+    "<html><body><p>Menu</p></body></html><html><body><article>" + BODY + "</article>",
+    # 300 unclosed <div>s (libxml2 stops reading at depth 256)
+    "<html><body>" + "<div>" * 300 + BODY + "</body></html>",
+    # an unclosed <font> repeated on every paragraph, as old editors wrote it
+    "<html><body>" + "".join(f"<font size=2><p>{s}" for s in ARTICLE) + "</body></html>",
+])
+def test_broken_markup_keeps_the_whole_article(html: str) -> None:
+    assert paragraphs(html) == ARTICLE
+
+
+@pytest.mark.parametrize("wrapper", [
+    '<main class="pg-main js-social-anchor-start">{}</main>',
+    '<div id="gigya-share-btns-2_gig_containerParent">{}</div>',
+    '<div id="content_byline">{}</div>',
+    '<div class="caption-wrapper">{}</div>',
+    '<div aria-hidden="true">{}</div>',
+    '<nav>{}</nav>',
+    '<div class="comments-open">{}</div>',
+])
+def test_an_element_holding_most_of_the_text_is_kept_whatever_it_is_called(wrapper: str) -> None:
+    html = ("<html><body><div class='social'>Share on Facebook</div>"
+            + wrapper.format("<article>" + BODY + "</article>")
+            + "<footer>About us</footer></body></html>")
+    assert paragraphs(html) == ARTICLE
+
+
+COMMENTS = ("<div id='comments' class='comments-area'><h3>12 comments</h3><ol class='comment-list'>"
+            + "".join(f"<li class='comment'><p>Reader {n} wrote that the bridge is far too "
+                      f"expensive for a town of this size and that nobody asked them.</p></li>"
+                      for n in range(12))
+            + "</ol><div id='respond'><p>Leave a reply. Your email address will not be "
+            "published.</p></div></div>")
+
+
+def test_comment_threads_are_dropped() -> None:
+    html = f"<html><body><article>{BODY}</article>{COMMENTS}</body></html>"
+    assert paragraphs(html) == ARTICLE
+
+
+def test_related_stories_and_newsletter_boxes_are_dropped() -> None:
+    html = ("<html><body><article>" + BODY
+            + "<div class='jp-relatedposts'><h3>Related</h3><p>The council approved a new budget "
+            "for the schools of the town on Tuesday, the mayor said.</p></div>"
+            "<div class='newsletter-signup'><p>Get the best of the city in your inbox every "
+            "morning, and never miss a story again.</p></div></article></body></html>")
+    assert paragraphs(html) == ARTICLE
+
+
+def test_a_list_of_links_with_prose_items_is_kept_a_list_of_links_alone_is_not() -> None:
+    items = ["<li><a href='/b/1'>Ann fixed the crash on start-up</a></li>",
+             *(f"<li>{s}</li>" for s in ARTICLE)]
+    teasers = "".join(f"<li><a href='/s/{n}'>Other story number {n}</a></li>" for n in range(5))
+    html = (f"<html><body><article>{BODY}<ul>{''.join(items)}</ul><ul>{teasers}</ul>"
+            "</article></body></html>")
+    text = paragraphs(html)
+    assert "Ann fixed the crash on start-up" in text
+    assert not any(p.startswith("Other story") for p in text)
+
+
+def test_the_declared_article_wins_when_readability_picks_a_fragment() -> None:
+    """A blog post made of lists gives readability no paragraph to score; it picked the
+    masthead's tagline."""
+    items = "".join(f"<li>{s}</li>" for s in ARTICLE * 3)
+    html = ("<html><body><div id='masthead'><p>Let us improve quality, build after build, "
+            "every single night of the year!</p></div><article><h2>Highlights</h2><ul>"
+            f"{items}</ul></article></body></html>")
+    assert paragraphs(html)[:5] == ["Highlights", *ARTICLE]
