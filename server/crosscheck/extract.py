@@ -53,8 +53,9 @@ MOST_TEXT = 0.5  # an element with more than this share of the page's text is ne
 # and cookie notices.
 CONTAINERS = {"div", "section", "aside", "article", "ol", "ul", "li", "form", "p", "table"}
 DROP_NAMES = (
-    (re.compile(r"caption|credit|(?:^|[-_ ])(?:byline|share|social|hover-?card|popover|tooltip)"
-                r"(?:$|[-_ ])", re.I), None),
+    (re.compile(r"(?<!no_)(?<!no-)(?<!no)caption|credit|"  # "no_caption" names a paragraph
+                r"(?:^|[-_ ])(?:byline|share|social|hover-?card|popover|tooltip)(?:$|[-_ ])",
+                re.I), None),
     (re.compile(r"(?:^|[-_ ])(?:comments?|comment-?(?:list|area|section|form|thread|respond)|"
                 r"commentlist|disqus|disqus_thread|respond)(?:$|[-_ ])", re.I), CONTAINERS),
     (re.compile(r"(?:^|[-_ ])(?:related|relatedposts|related-?(?:posts|stories|articles|"
@@ -67,12 +68,12 @@ DROP_NAMES = (
 # while parsing (in C, 20 times faster than the same test in XPath), marked with CANDIDATE;
 # DROP_NAMES and is_hidden then decide.
 CANDIDATE = "data-crosscheck-candidate"
+CANDIDATE_WORDS = (
+    "caption", "credit", "byline", "share", "social", "comment", "disqus", "respond", "related",
+    "recirc", "outbrain", "taboola", "newsletter", "stories", "hover", "popover", "tooltip",
+    "cookie", "consent", "gdpr")
 CANDIDATES_CSS = ", ".join(
-    [f'[{attr}*="{word}" i]' for word in (
-        "caption", "credit", "byline", "share", "social", "comment", "disqus", "respond",
-        "related", "recirc", "outbrain", "taboola", "newsletter", "stories", "hover",
-        "popover", "tooltip", "cookie", "consent", "gdpr")
-     for attr in ("class", "id")]
+    [f'[{attr}*="{word}" i]' for word in CANDIDATE_WORDS for attr in ("class", "id")]
     + ["[hidden]", "[aria-hidden]", '[style*="none" i]', '[style*="hidden" i]',
        '[role="tooltip"]'])
 MARKED = lxml.etree.XPath(f"//*[@{CANDIDATE}]")
@@ -162,9 +163,13 @@ def decode_html(raw: bytes) -> str:
     return str(best) if best is not None else raw.decode("latin-1")
 
 
-# huge_tree: libxml2 otherwise stops reading (and drops the rest) past 256 nested elements.
-PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                              huge_tree=True)
+PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# lexbor's time grows with the square of the nesting depth (16,000 unclosed <div>s: 3 s);
+# libxml2 stops at 256 levels, which bounds every later stage (they recurse). A page with
+# more unclosed containers than this is left to libxml2 alone.
+HTML5_MAX_UNCLOSED = 1000
+CONTAINER_TAGS = ("div", "span", "section", "article", "ul", "ol", "blockquote", "table",
+                  "font", "center")
 
 
 def parse(html: str) -> lxml.html.HtmlElement:
@@ -173,18 +178,42 @@ def parse(html: str) -> lxml.html.HtmlElement:
     its serialization, which is well-formed, into the tree every later stage works on."""
     # Control characters would parse, then make lxml raise ValueError on any later edit.
     html = CONTROL.sub("", html)
-    try:
-        tree = LexborHTMLParser(html)
-        for node in tree.css(CANDIDATES_CSS):
-            node.attrs[CANDIDATE] = ""
-        html = tree.html or html
-    except (ValueError, SelectolaxError):  # lexbor gave up: libxml2 makes what it can of it
-        pass
+    marked = False
+    if unclosed(html) <= HTML5_MAX_UNCLOSED:
+        try:
+            tree = LexborHTMLParser(html)
+            for node in tree.css(CANDIDATES_CSS):
+                node.attrs[CANDIDATE] = ""
+            html, marked = tree.html or html, True
+        except (ValueError, SelectolaxError):  # lexbor gave up: libxml2 makes what it can
+            pass
     # lxml refuses str input that declares an encoding; bytes in UTF-8 parse alike.
     try:
-        return lxml.html.document_fromstring(html.encode("utf-8"), parser=PARSER)
+        root = lxml.html.document_fromstring(html.encode("utf-8"), parser=PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractError(f"could not parse the HTML: {exc}") from exc
+    if not marked:
+        mark_candidates(root)
+    return root
+
+
+def unclosed(html: str) -> int:
+    """How many container elements the page opens and never closes (a bound on its depth)."""
+    lower = html.lower()
+    return sum(max(0, lower.count(f"<{tag}") - lower.count(f"</{tag}")) for tag in CONTAINER_TAGS)
+
+
+def mark_candidates(root: lxml.html.HtmlElement) -> None:
+    """What CANDIDATES_CSS selects, found in Python (slower) on a page lexbor did not parse."""
+    for el in ATTRIBUTED(root):
+        name = f"{el.get('class', '')} {el.get('id', '')}".lower()
+        if (any(word in name for word in CANDIDATE_WORDS) or "none" in el.get("style", "")
+                or "hidden" in el.get("style", "") or el.get("hidden") is not None
+                or el.get("aria-hidden") is not None or el.get("role") == "tooltip"):
+            el.set(CANDIDATE, "")
+
+
+ATTRIBUTED = lxml.etree.XPath("//*[@class or @id or @hidden or @aria-hidden or @style or @role]")
 
 
 def preclean(root: lxml.html.HtmlElement) -> None:
@@ -243,10 +272,16 @@ class Readable(Document):
         return copy.deepcopy(input)
 
     def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
-        """readability's own, with text lengths counted in C: its version cleans the whole
-        text of every candidate with three regexes (half the time of a long page)."""
-        links = sum(text_length(a) for a in elem.iterdescendants("a"))
+        """readability's own, with text lengths counted in C (its version cleans the whole text
+        of every candidate with three regexes: half the time of a long page), and links to
+        the page itself not counted (readability drops a heading that is its own anchor)."""
+        links = sum(text_length(a) for a in elem.iterdescendants("a") if not is_anchor(a))
         return links / max(text_length(elem), 1)
+
+
+def is_anchor(link: lxml.html.HtmlElement) -> bool:
+    """A link to a place on the same page (a heading's own anchor): not a way off the page."""
+    return link.get("href", "").startswith("#")
 
 
 @dataclass
@@ -276,7 +311,7 @@ def html_blocks(root: lxml.html.HtmlElement) -> list[Block]:
         if tag in SKIP_TAGS or not tag:
             add(el.tail, in_link)
             return
-        inner_link = in_link or tag == "a"
+        inner_link = in_link or (tag == "a" and not is_anchor(el))
         inner_list = len(blocks) if tag in LISTS else in_list
         if tag in BLOCK_TAGS or tag == "br":
             blocks.append(Block(in_list=inner_list))
