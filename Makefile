@@ -1,26 +1,35 @@
-# One command to run, one to test. Both bootstrap .venv on their own.
+# One command to run, one to test. Both bootstrap .venv on their own: `make run` installs what
+# running needs, `make test` adds the test tools (pytest, Playwright, ...) to the same .venv.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run test lint bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-run: $(STAMP)  ## set up and start the server on http://127.0.0.1:8765 (store: db/crosscheck.db)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(RUN_STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(RUN_STAMP)  ## set up and start the server on http://127.0.0.1:8765 (store: see `crosscheck stats`)
 	$(BIN)/crosscheck serve
 
-test: $(STAMP)  ## set up and run the whole test suite (lint included)
+test: $(TEST_STAMP)  ## set up and run the whole test suite (lint included)
 	scripts/test-deps
+	@[ -d ../shared/bench ] || echo "../shared/bench is missing: the benchmark tests will not run (listed at the end)" >&2
 	$(BIN)/ruff check server tests bench
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check server tests bench
 
 clean:

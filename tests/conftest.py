@@ -31,9 +31,40 @@ from crosscheck.security import Policy, pairing_link, read_token
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("CROSSCHECK_SHARED", ROOT.parent / "shared"))
 TOKEN = "test-token"  # the in-process `client` fixture's token
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+NO_SHARED = ("the benchmark data in ../shared/bench is missing (it is not in this repository: "
+             "its licences do not allow it); clone the repo beside ../shared to run them")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without ../shared, tests marked `shared` are not run, and the summary says so; in CI,
+    which always has it, its absence is an error."""
+    if (SHARED / "bench").is_dir():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI: {SHARED / 'bench'} is missing; {NO_SHARED}")
+    for item in items:
+        if item.get_closest_marker("shared"):
+            item.add_marker(pytest.mark.skip(reason=NO_SHARED))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    missed = [r.nodeid for r in terminalreporter.stats.get("skipped", [])
+              if NO_SHARED in str(r.longrepr)]
+    if missed:
+        terminalreporter.section("not run without ../shared")
+        terminalreporter.write_line(
+            f"Benchmark tests not run ({len(missed)}): {NO_SHARED}.")
+        for nodeid in missed:
+            terminalreporter.write_line(f"  {nodeid}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def user_data_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands run without --db use the user's store: keep the tests out of the real one."""
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
 
 
 def seed_text(prefix: str) -> str:
@@ -97,6 +128,8 @@ class LiveServer:
         self.http.close()
         self.proc.terminate()
         self.proc.wait(10)
+        self.log.seek(0)
+        self.output = self.log.read().decode("utf-8", "replace")  # what it printed
         self.log.close()
 
 

@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.shared  # the ingest pages come from the BBC corpus in ../shared
 
 
 def test_perf_smoke(tmp_path: Path) -> None:

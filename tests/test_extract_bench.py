@@ -41,6 +41,7 @@ FLOORS = {  # F1, precision, recall
     "zyte": (0.98, 0.975, 0.98),
     "readability": (0.95, 0.97, 0.93),
 }
+pytestmark = pytest.mark.shared
 TEXT_F1_FLOOR = 0.86
 TEXT_RECALL_FLOOR = 0.94
 

@@ -53,11 +53,13 @@ def test_hard_cases(quality: ModuleType) -> None:
     assert f["corroborates"]["f1"] >= 0.96
 
 
+@pytest.mark.shared
 def test_msrp_beats_the_published_simple_baselines(quality: ModuleType) -> None:
     f = quality.msrp_figures()
     assert f["accuracy"] >= 0.76 and f["f1"] >= 0.83
 
 
+@pytest.mark.shared
 def test_fnc1_sample(quality: ModuleType) -> None:
     f, weighted, _ = quality.fnc_figures(limit=2000)
     assert f["none"]["f1"] >= 0.9

@@ -435,8 +435,7 @@ def create_app(db_path: str, seeds: bool = True, policy: security.Policy | None 
     Raises StoreError if the store cannot be opened or fails its quick check."""
     store = Store(db_path)
     store.check()
-    if seeds and not store.read_only:
-        pipeline.ensure_seeded(store)
+    seeded = pipeline.ensure_seeded(store) if seeds and not store.read_only else 0
     app = Starlette(
         routes=routes,
         middleware=security.middleware(policy or security.Policy()),
@@ -445,6 +444,7 @@ def create_app(db_path: str, seeds: bool = True, policy: security.Policy | None 
                             500: server_error},
     )
     app.state.store = store
+    app.state.seeded = seeded  # articles of the seed corpus loaded into a new store just now
     app.state.deadline = deadline
     app.state.lanes = limits.lanes()
     return app

@@ -2,45 +2,86 @@
 
 from __future__ import annotations
 
+import errno
+import gzip
 import json
 import os
+import socket
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import pipeline
-from .claims import passages
-from .extract import ExtractError, decode_html, extract
-from .store import Store
-from .types import Article, Page, Sentence
+from .location import default_store, user_store
 
-DEFAULT_DB = os.path.join("db", "crosscheck.db")
+if TYPE_CHECKING:  # the stages load on use, so `crosscheck --help` starts fast
+    from .store import Store
+    from .types import Article, Page, Sentence
+
 WRITE_BATCH = 64  # imported articles written per transaction
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def resolve_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """--db, else CROSSCHECK_DB, else the user's store (made on first use)."""
+    if value is not None:
+        return value
+    path, note = default_store()
+    if note:
+        click.echo(note, err=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return str(path)
+
 
 db_option = click.option(
-    "--db", "db_path", envvar="CROSSCHECK_DB", default=DEFAULT_DB, show_default=True,
-    type=click.Path(dir_okay=False), help="SQLite store (also read from CROSSCHECK_DB).",
+    "--db", "db_path", envvar="CROSSCHECK_DB", callback=resolve_db,
+    show_default=str(user_store()), type=click.Path(dir_okay=False),
+    help="SQLite store (also read from CROSSCHECK_DB).",
 )
 seeds_option = click.option(
     "--no-seeds", is_flag=True, help="Do not load the seed corpus into a new store.",
 )
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """`1 claim`, `2 claims`, `0 claims`."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
 def open_store(db_path: str, no_seeds: bool) -> Store:
+    from . import pipeline
+    from .store import Store
+
     store = Store(db_path)
     if not no_seeds:
-        pipeline.ensure_seeded(store)
+        loaded = pipeline.ensure_seeded(store)
+        if loaded:
+            click.echo(f"New store {db_path}: loaded the seed corpus, "
+                       f"{plural(loaded, 'article')} on one story.", err=True)
     return store
 
 
+class FileProblem(click.ClickException):
+    exit_code = 2
+
+
 def read_page(file: str, **meta: Any) -> Page:
-    """A .html/.htm file is HTML, anything else (or - for stdin) plain text."""
+    """A .html/.htm file is HTML, anything else (or - for stdin) plain text; a .gz file is
+    decompressed first and read by the name under it (page.html.gz is HTML)."""
+    from .extract import decode_html
+    from .types import Page
+
     raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-    if file.lower().endswith((".html", ".htm")):
+    name = file.lower()
+    if name.endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise FileProblem(f"{file}: not a readable gzip file ({exc})") from None
+        name = name.removesuffix(".gz")
+    if name.endswith(HTML_SUFFIXES):
         return Page(html=decode_html(raw), **meta)
     return Page(text=decode(raw), **meta)
 
@@ -65,7 +106,8 @@ def cli() -> None:
               help="Address to bind. The default keeps the server on this machine only.")
 @click.option("--allow-remote", is_flag=True,
               help="Confirm binding --host to an address other machines can reach.")
-@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--port", default=8765, show_default=True, type=int,
+              help="Port to listen on; the extension's Settings hold the same address.")
 @click.option("--token", envvar="CROSSCHECK_TOKEN",
               help="Use this token instead of the one kept beside the store (prefer "
                    "CROSSCHECK_TOKEN, which `ps` does not show).")
@@ -88,6 +130,7 @@ def serve(host: str, allow_remote: bool, port: int, token: str | None, no_token:
     from .security import Policy, pairing_link
 
     check_host(host, allow_remote, no_token)
+    check_port(host, port)
     token = None if no_token else (token or serving_token(db_path))
     policy = Policy(port=port, bound_host=host, extension_origins=extension_origins,
                     token=token)
@@ -99,6 +142,7 @@ def serve(host: str, allow_remote: bool, port: int, token: str | None, no_token:
     else:
         click.echo("Pair the extension once: paste this link in its Settings\n  "
                    + pairing_link(host, port, token), err=True)
+    started(app.state, f"http://{bracketed(host)}:{port}/")
     # connection limits (limits.py); a stop waits at most 5 s for requests
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5,
                 **server_options())
@@ -116,6 +160,41 @@ def serving_token(db_path: str) -> str:
         click.secho(f"WARNING: cannot keep the token in {token_file(db_path)} ({exc.strerror}):"
                     " it changes at every start", fg="yellow", err=True)
         return token_urlsafe(32)
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse a taken port before starting, saying what probably holds it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"cannot listen on {host}:{port}: {exc.strerror}") from None
+            raise click.ClickException(
+                f"port {port} on {host} is already in use: is Crosscheck already running? "
+                f"Open http://{bracketed(host)}:{port}/ to see, or start another server with "
+                f"--port {port + 1}.") from None
+
+
+def bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def started(state: Any, url: str) -> None:
+    """What the store holds (and what was just loaded into it), and what to do next."""
+    stats = state.store.stats()
+    if state.seeded:
+        click.echo(f"New store: loaded the seed corpus, {plural(state.seeded, 'article')} on one "
+                   "story (Russia and North Korea, 2023-2024).", err=True)
+    click.echo(f"It holds {plural(stats['articles'], 'article')} "
+               f"({plural(stats['passages'], 'passage')}).", err=True)
+    folder = Path(__file__).resolve().parents[2] / "extension"
+    where = str(folder) if folder.is_dir() else "the extension/ folder of the Crosscheck source"
+    click.echo(f"Next: load the browser extension from {where} (steps on {url}), then click its "
+               "toolbar button on a news page. Ctrl+C stops the server.", err=True)
 
 
 def check_host(host: str, allow_remote: bool, no_token: bool) -> None:
@@ -159,7 +238,13 @@ def token(link: bool, port: int, db_path: str) -> None:
 @seeds_option
 def analyze(file: str, url: str | None, title: str | None, as_json: bool, db_path: str,
             no_seeds: bool) -> None:
-    """Check each claim of FILE (.html as HTML, else text; - for stdin) against the store."""
+    """Check each claim of FILE against the store.
+
+    FILE is read as HTML when it ends in .html, .htm, .html.gz or .htm.gz, else as plain text
+    (a .gz file is decompressed); - reads standard input."""
+    from . import pipeline
+    from .extract import ExtractError
+
     store = open_store(db_path, no_seeds)
     try:
         page = read_page(file, url=url, title=title)
@@ -176,8 +261,8 @@ def report(result: dict[str, Any]) -> str:
     s = result["summary"]
     lines = [
         result["article"].get("title") or "(untitled)",
-        f"{s['claims']} claims, {s['corroborated']} corroborated, {s['conflicted']} in conflict, "
-        f"{s['sources']} independent sources",
+        f"{plural(s['claims'], 'claim')}, {s['corroborated']} corroborated, "
+        f"{s['conflicted']} in conflict, {plural(s['sources'], 'independent source')}",
         "",
     ]
     order = {"conflicts": 0, "corroborates": 1, "related": 2}
@@ -201,15 +286,20 @@ def report(result: dict[str, Any]) -> str:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--url")
-@click.option("--title")
-@click.option("--outlet")
+@click.option("--url", help="The page's URL (for every FILE given).")
+@click.option("--title", help="The page's title, if the page does not say.")
+@click.option("--outlet", help="Who published it, e.g. 'Kyiv Post'.")
 @click.option("--published", help="Publication date, e.g. 2024-06-20.")
 @db_option
 @seeds_option
 def add(files: tuple[str, ...], url: str | None, title: str | None, outlet: str | None,
         published: str | None, db_path: str, no_seeds: bool) -> None:
-    """Add FILES to the store as sources."""
+    """Add FILES to the store as sources.
+
+    .html, .htm and their .gz are read as HTML, anything else as plain text."""
+    from . import pipeline
+    from .extract import ExtractError
+
     store = open_store(db_path, no_seeds)
     for file in files:
         try:
@@ -219,10 +309,12 @@ def add(files: tuple[str, ...], url: str | None, title: str | None, outlet: str 
             click.echo(f"{file}: skipped ({exc})", err=True)
             continue
         state = "already stored" if added.duplicate else "added"
-        click.echo(f"{file}: {state} as article {added.id} ({added.passages} passages)")
+        click.echo(f"{file}: {state} as article {added.id} ({plural(added.passages, 'passage')})")
 
 
 def import_items(path: Path) -> Iterator[Page]:
+    from .types import Page
+
     if path.is_dir():
         for file in sorted(path.rglob("*")):
             if file.suffix.lower() in (".html", ".htm", ".txt"):
@@ -242,6 +334,9 @@ def import_items(path: Path) -> Iterator[Page]:
 
 def prepare(page: Page) -> tuple[Article, list[Sentence]] | None:
     """A page's article and passages (runs in a worker process), or None without text."""
+    from .claims import passages
+    from .extract import ExtractError, extract
+
     try:
         article = extract(page)
     except ExtractError:
@@ -261,7 +356,13 @@ def write(store: Store, batch: list[tuple[Article, list[Sentence]]]) -> int:
 @db_option
 @seeds_option
 def import_(path: Path, workers: int, db_path: str, no_seeds: bool) -> None:
-    """Import a folder of .html/.txt files or a JSON-lines file of articles."""
+    """Import a folder of pages or a JSON-lines file of articles.
+
+    PATH is a folder of .html/.htm/.txt files (subfolders included), or a JSON-lines file with
+    one article per line, an object with the fields "url", "title", "outlet", "published",
+    "author", and "html" or "text"; only "html" or "text" is required."""
+    from concurrent.futures import ProcessPoolExecutor
+
     store = open_store(db_path, no_seeds)
     pages = list(import_items(path))
     batch: list[tuple[Article, list[Sentence]]] = []
@@ -288,7 +389,11 @@ def import_(path: Path, workers: int, db_path: str, no_seeds: bool) -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def extract_cmd(files: tuple[str, ...], as_json: bool) -> None:
-    """Print the main content the server would extract from FILES."""
+    """Print the main content the server would extract from FILES.
+
+    .html, .htm and their .gz are read as HTML, anything else as plain text."""
+    from .extract import ExtractError, extract
+
     for file in files:
         try:
             article = extract(read_page(file))
@@ -311,7 +416,7 @@ def extract_cmd(files: tuple[str, ...], as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="The JSON GET /api/articles answers.")
 @db_option
 @seeds_option
 def articles(as_json: bool, db_path: str, no_seeds: bool) -> None:
@@ -321,9 +426,16 @@ def articles(as_json: bool, db_path: str, no_seeds: bool) -> None:
         click.echo(json.dumps({"articles": rows}, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        source = row["outlet"] or row["url"] or ""
-        click.echo(f"{row['id']:>5}  {row['published'] or '':<10}  {source[:24]:<24}  "
-                   f"{row['passages']:>4} passages  {row['title'] or ''}")
+        click.echo(f"{row['id']:>5}  {row['published'] or '':<10}  {source_name(row)[:24]:<24}  "
+                   f"{plural(row['passages'], 'passage'):>13}  {row['title'] or ''}")
+
+
+def source_name(row: dict[str, Any]) -> str:
+    """The outlet, else the site of a web address; nothing for a seed's `seed:` address."""
+    from urllib.parse import urlsplit
+
+    site = urlsplit(row["url"] or "").netloc.removeprefix("www.")
+    return row["outlet"] or site
 
 
 @cli.command()
@@ -331,6 +443,8 @@ def articles(as_json: bool, db_path: str, no_seeds: bool) -> None:
 @db_option
 def remove(article_id: int, db_path: str) -> None:
     """Remove an article and its passages."""
+    from .store import Store
+
     if not Store(db_path).delete(article_id):
         raise click.ClickException(f"no article {article_id}")
     click.echo(f"removed article {article_id}")
@@ -340,7 +454,8 @@ def remove(article_id: int, db_path: str) -> None:
 @db_option
 @seeds_option
 def stats(db_path: str, no_seeds: bool) -> None:
-    """How much is stored."""
+    """Where the store is and how much it holds."""
+    click.echo(f"store: {db_path}")
     for key, value in open_store(db_path, no_seeds).stats().items():
         click.echo(f"{key}: {value}")
 
