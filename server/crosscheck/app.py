@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
-from . import __version__, limits, pipeline, security
+from . import __version__, limits, pages, pipeline, security
 from .extract import ExtractError
 from .limits import Deadline, Late
 from .store import NotCommitted, Store, StoreError
@@ -425,6 +425,7 @@ routes = [
     Route("/api/feedback", Feedback, methods=["GET", "POST"]),
     Route("/api/feedback/{id}", OneFeedback, methods=["DELETE"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
+    *pages.routes,  # the home page and readable stored articles, for a person at the browser
 ]
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .location import default_store, user_store
+from .location import default_store, extension_folder, user_store
 
 if TYPE_CHECKING:  # the stages load on use, so `crosscheck --help` starts fast
     from .store import Store
@@ -106,8 +106,9 @@ def cli() -> None:
               help="Address to bind. The default keeps the server on this machine only.")
 @click.option("--allow-remote", is_flag=True,
               help="Confirm binding --host to an address other machines can reach.")
-@click.option("--port", default=8765, show_default=True, type=int,
-              help="Port to listen on; the extension's Settings hold the same address.")
+@click.option("--port", default=8765, show_default=True, type=int, envvar="CROSSCHECK_PORT",
+              help="Port to listen on (also CROSSCHECK_PORT); the extension's Settings hold "
+                   "the same address.")
 @click.option("--token", envvar="CROSSCHECK_TOKEN",
               help="Use this token instead of the one kept beside the store (prefer "
                    "CROSSCHECK_TOKEN, which `ps` does not show).")
@@ -191,8 +192,8 @@ def started(state: Any, url: str) -> None:
                    "story (Russia and North Korea, 2023-2024).", err=True)
     click.echo(f"It holds {plural(stats['articles'], 'article')} "
                f"({plural(stats['passages'], 'passage')}).", err=True)
-    folder = Path(__file__).resolve().parents[2] / "extension"
-    where = str(folder) if folder.is_dir() else "the extension/ folder of the Crosscheck source"
+    folder = extension_folder()
+    where = str(folder) if folder else "the extension/ folder of the Crosscheck source"
     click.echo(f"Next: load the browser extension from {where} (steps on {url}), then click its "
                "toolbar button on a news page. Ctrl+C stops the server.", err=True)
 
@@ -421,21 +422,16 @@ def extract_cmd(files: tuple[str, ...], as_json: bool) -> None:
 @seeds_option
 def articles(as_json: bool, db_path: str, no_seeds: bool) -> None:
     """List the stored articles."""
+    from .pipeline import source_name
+
     rows = open_store(db_path, no_seeds).articles()
     if as_json:
         click.echo(json.dumps({"articles": rows}, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['id']:>5}  {row['published'] or '':<10}  {source_name(row)[:24]:<24}  "
+        source = source_name(row["outlet"], row["url"])
+        click.echo(f"{row['id']:>5}  {row['published'] or '':<10}  {source[:24]:<24}  "
                    f"{plural(row['passages'], 'passage'):>13}  {row['title'] or ''}")
-
-
-def source_name(row: dict[str, Any]) -> str:
-    """The outlet, else the site of a web address; nothing for a seed's `seed:` address."""
-    from urllib.parse import urlsplit
-
-    site = urlsplit(row["url"] or "").netloc.removeprefix("www.")
-    return row["outlet"] or site
 
 
 @cli.command()

@@ -23,6 +23,12 @@ def is_checkout(folder: Path) -> bool:
     return (folder / "pyproject.toml").is_file() and (folder / "server" / "crosscheck").is_dir()
 
 
+def extension_folder() -> Path | None:
+    """The browser extension's folder, when running from a checkout (pip installs lack it)."""
+    folder = Path(__file__).resolve().parents[2] / "extension"
+    return folder if (folder / "manifest.json").is_file() else None
+
+
 def default_store(cwd: Path | None = None) -> tuple[Path, str | None]:
     """The store to use when none is named, and a note when it is the old one."""
     folder = cwd or Path.cwd()

@@ -528,6 +528,24 @@ class Store:
             "from articles a order by a.id"
         ))
 
+    def find_articles(self, query: str = "", limit: int = 100) -> tuple[list[dict[str, Any]], int]:
+        """Articles whose title, outlet or address holds `query`, or whose passages hold all
+        its words (FTS5); newest first, at most `limit`, and how many match in all."""
+        where, params = "", {}
+        if query.strip():
+            where = ("where instr(lower(coalesce(a.title, '') || ' ' || coalesce(a.outlet, '') "
+                     "|| ' ' || coalesce(a.url, '')), lower(:q)) > 0 or a.id in (select "
+                     "p.article_id from passages p join passages_fts f on f.rowid = p.id "
+                     "where passages_fts match :fts)")
+            params = {"q": query.strip(), "fts": self.db.quote_fts(query)}
+        total = self.db.execute(f"select count(*) from articles a {where}", params).fetchone()[0]
+        rows = list(self.db.query(
+            "select a.id, a.title, a.outlet, a.url, a.published, "
+            "(select count(*) from passages p where p.article_id = a.id) as passages "
+            f"from articles a {where} order by a.id desc limit :limit", {**params, "limit": limit},
+        ))
+        return rows, total
+
     def article(self, article_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query(
             "select id, title, outlet, author, url, published, language, added, text "

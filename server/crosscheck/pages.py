@@ -1,0 +1,115 @@
+"""The server's own pages, for a person at the browser: the home page at `/` (what is running,
+the store, how to install the extension, a form to check a pasted text, the stored articles
+with search) and a stored article at `/articles/{id}` (`?passage=ID` marks that passage and
+scrolls to it; the sidebar's "stored copy" links open it).
+
+HTML from Jinja2 templates (autoescaped: stored text is untrusted page text), with no
+external resources: the CSS and the one script each page uses come from `/static`, and a
+Content-Security-Policy allows nothing else. The pages pass the same guards as the API.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from jinja2 import Environment, PackageLoader
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from . import __version__
+from .location import extension_folder
+from .pipeline import source_name
+from .store import Store
+
+LISTED = 100  # articles listed on the home page (newest first); search finds the others
+MAX_QUERY = 200
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+templates = Jinja2Templates(env=Environment(
+    loader=PackageLoader("crosscheck", "templates"), autoescape=True))
+
+
+def store_of(request: Request) -> Store:
+    return request.app.state.store
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    return templates.TemplateResponse(request, name, context, status_code=status,
+                                      headers=HEADERS)
+
+
+def home(request: Request) -> Response:
+    store = store_of(request)
+    query = request.query_params.get("q", "")[:MAX_QUERY].strip()
+    rows, total = store.find_articles(query, LISTED)
+    for row in rows:
+        row["source"] = source_name(row["outlet"], row["url"])
+    return page(request, "home.html", {
+        "server": f"{request.url.scheme}://{request.url.netloc}", "version": __version__,
+        "path": store.path, "size": store_size(store.path), "stats": store.stats(),
+        "extension": extension_folder(), "query": query, "articles": rows, "total": total,
+    })
+
+
+def store_size(path: str) -> str:
+    """The store's size on disk (with its write-ahead log), e.g. `1.2 MB`."""
+    size = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
+
+
+def article_page(request: Request) -> Response:
+    article_id = request.path_params["id"]
+    found = store_of(request).article(article_id) if article_id <= MAX_ID else None
+    if found is None:
+        return page(request, "missing.html", {"id": article_id}, status=404)
+    chosen = request.query_params.get("passage", "")
+    ids = {str(p["id"]) for p in found["passages"]}
+    return page(request, "article.html", {
+        "article": found, "source": source_name(found["outlet"], found["url"]),
+        "link": found["url"] if re.match(r"https?://", found["url"] or "") else None,
+        "paragraphs": paragraphs(found["text"], found["passages"]),
+        "chosen": int(chosen) if chosen in ids else None,
+        "unknown": chosen if chosen and chosen not in ids else None,
+    })
+
+
+def paragraphs(text: str, passages: list[dict[str, Any]]) -> list[list[tuple[str, int | None,
+                                                                               bool]]]:
+    """The article as paragraphs of pieces (text, passage id or None, first piece of it)."""
+    pieces: list[tuple[str, int | None]] = []
+    pos = 0
+    for passage in sorted(passages, key=lambda p: p["start"]):
+        if passage["start"] < pos:  # overlapping passages: the first one keeps the text
+            continue
+        pieces += [(text[pos:passage["start"]], None),
+                   (text[passage["start"]:passage["end"]], passage["id"])]
+        pos = passage["end"]
+    pieces.append((text[pos:], None))
+    result: list[list[tuple[str, int | None, bool]]] = [[]]
+    for piece, passage_id in pieces:
+        for i, part in enumerate(PARAGRAPH_BREAK.split(piece)):
+            if i:
+                result.append([])
+            if part:
+                result[-1].append((part, passage_id, i == 0))
+    return [p for p in result if any(part.strip() for part, _, _ in p)]
+
+
+routes = [
+    Route("/", home, methods=["GET"], include_in_schema=False),
+    Route("/articles/{id:int}", article_page, methods=["GET"], include_in_schema=False),
+    Mount("/static", StaticFiles(packages=[("crosscheck", "static")]), name="static"),
+]

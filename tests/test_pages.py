@@ -1,0 +1,224 @@
+"""The server's own pages: the home page at `/` and a stored article at `/articles/{id}`.
+
+Over HTTP with the app's guards, then in real headless Chromium against a real server: the
+paste-and-check form, the article list with search, the stored copy with its passage marked,
+axe, and no request leaving the server. Screenshots land in tests/screenshots/ (the ones in
+docs/ are copies of home.png, home-check.png and article.png).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import ROOT, LiveServer
+from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from starlette.testclient import TestClient
+
+SHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM = "/usr/lib/chromium/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+EXTENSION = ROOT / "extension"
+# Caliber.az's first claim in other words (two sources say 24 years, not 25), a claim several
+# sources report, and one no stored source mentions.
+PASTED = (
+    "Russian President Vladimir Putin arrived in North Korea on June 19 for his first official "
+    "visit there in 25 years.\n\nThe two leaders signed a comprehensive strategic "
+    "partnership agreement that includes a mutual assistance clause in the event of aggression "
+    "against one of the parties.\n\nThe city of Lyon said 40,000 visitors attended its annual "
+    "light festival in December, a record for the event.")
+
+
+def first_passage(client: TestClient, outlet: str) -> tuple[int, dict]:
+    listed = client.get("/api/articles").json()["articles"]
+    article = next(a for a in listed if a["outlet"] == outlet)
+    return article["id"], client.get(f"/api/articles/{article['id']}").json()["passages"][3]
+
+
+def test_home_page_says_what_runs_and_lists_the_store(client: TestClient, db_path: Path) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    text = page.text
+    assert "http://127.0.0.1" in text and str(db_path) in text
+    assert re.search(r"5 articles,\s+107 passages", text)
+    assert "chrome://extensions" in text and "about:debugging" in text
+    assert str(EXTENSION) in text
+    assert text.count('<a href="/articles/') == 5
+    assert "seed:" not in text and "Kyiv Post" in text
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)  # nothing from elsewhere
+
+
+def test_search_finds_by_title_source_and_text(client: TestClient) -> None:
+    assert client.get("/", params={"q": "kyiv post"}).text.count('<a href="/articles/') == 1
+    by_text = client.get("/", params={"q": "ammunition shells"}).text
+    assert 1 <= by_text.count('<a href="/articles/') < 5
+    assert re.search(r"\d articles? match(es)? <q>ammunition shells</q>", by_text)
+    nothing = client.get("/", params={"q": 'zzz "unbalanced AND ( NEAR'})
+    assert nothing.status_code == 200 and "0 articles match" in nothing.text
+
+
+def test_stored_article_marks_the_passage(client: TestClient) -> None:
+    article_id, passage = first_passage(client, "Kyiv Post")
+    page = client.get(f"/articles/{article_id}", params={"passage": passage["id"]})
+    assert page.status_code == 200
+    marked = re.findall(r'<mark class="chosen" id="passage-(\d+)"[^>]*>(.*?)</mark>', page.text,
+                        re.S)
+    assert [int(m[0]) for m in marked] == [passage["id"]]
+    assert marked[0][1].replace("&#39;", "'").replace("&amp;", "&") == passage["text"]
+    plain = client.get(f"/articles/{article_id}").text
+    assert "<mark" not in plain and f'id="passage-{passage["id"]}"' in plain
+    other = client.get(f"/articles/{article_id}", params={"passage": "999999"}).text
+    assert "<mark" not in other and "Passage 999999 is not in this article." in other
+
+
+@pytest.mark.parametrize("path", ["/articles/999", "/articles/99999999999999999999999"])
+def test_missing_article_is_a_404_page(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 404 and "No article" in page.text
+
+
+def test_stored_text_is_shown_as_text(client: TestClient) -> None:
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    added = client.post("/api/articles", json={
+        "title": hostile, "outlet": hostile, "url": "javascript:alert(3)",
+        "text": f"The council said on Monday that 40 people attended {hostile} the opening."})
+    article_id = added.json()["id"]
+    for page in (client.get("/").text, client.get(f"/articles/{article_id}").text):
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "javascript:" not in page
+
+
+def test_pages_pass_the_same_guards_as_the_api(client: TestClient) -> None:
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 421
+    assert client.get("/articles/1", headers={"Origin": "https://evil.example"}).status_code == 403
+    from_a_web_page = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
+    assert client.get("/", headers=from_a_web_page).status_code == 403
+    typed_by_owner = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"}
+    assert client.get("/", headers=typed_by_owner).status_code == 200
+    assert client.get("/static/site.css").status_code == 200
+
+
+# --- in real Chromium --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path_factory.mktemp("pages") / "crosscheck.db")
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[BrowserContext]:
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
+            viewport={"width": 900, "height": 1000},
+            args=[*FLAGS, f"--disable-extensions-except={EXTENSION}",
+                  f"--load-extension={EXTENSION}"])
+        yield context
+        context.close()
+
+
+class Watched:
+    """A tab that records uncaught errors and every request it makes."""
+
+    def __init__(self, context: BrowserContext):
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("request", lambda request: self.requests.append(request.url))
+
+    def shot(self, name: str, full_page: bool = True) -> None:
+        SHOTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+    def only_from(self, server: LiveServer) -> None:
+        assert not self.errors
+        assert self.requests and all(u.startswith(server.url + "/") for u in self.requests), (
+            self.requests)
+
+
+def no_axe_violations(page: Page) -> None:
+    found = Axe().run(page)
+    assert found.violations_count == 0, found.generate_report()
+
+
+def test_paste_and_check_then_open_the_stored_copy(browser: BrowserContext,
+                                                    server: LiveServer) -> None:
+    tab = Watched(browser)
+    tab.page.goto(server.url + "/")
+    expect(tab.page.get_by_role("heading", name="Crosscheck is running")).to_be_visible()
+    expect(tab.page.locator("#counts")).to_contain_text("5 articles")
+    tab.shot("home")
+    no_axe_violations(tab.page)
+
+    tab.page.get_by_label("Paste an article's text, or its HTML").fill(PASTED)
+    tab.page.get_by_role("button", name="Check against my sources").click()
+    summary = tab.page.locator(".summary")
+    expect(summary).to_have_text(re.compile(r"^3 claims found: \d corroborated, 1 in conflict"))
+    first = tab.page.locator("li.claim").first
+    expect(first).to_have_class(re.compile(r"\bconflicts\b"))
+    expect(first.locator(".claim-text")).to_contain_text("first official visit there in 25 years")
+    conflict = first.locator("li.match.conflicts").first
+    expect(conflict.locator(".differences")).to_have_text("This page 25 years, source 24 years")
+    expect(tab.page.locator(".unmatched")).to_have_text("1 claim no stored source mentions.")
+    tab.page.locator("#answer").scroll_into_view_if_needed()
+    tab.shot("home-check")
+    no_axe_violations(tab.page)
+
+    quoted = conflict.locator("blockquote").inner_text()
+    conflict.get_by_role("link", name="stored copy").click()
+    expect(tab.page).to_have_url(re.compile(r"/articles/\d+\?passage=\d+$"))
+    mark = tab.page.locator("mark.chosen")
+    expect(mark).to_have_text(quoted)
+    expect(mark).to_be_in_viewport()
+    expect(mark).to_be_focused()
+    tab.shot("article", full_page=False)
+    no_axe_violations(tab.page)
+    tab.only_from(server)
+
+
+def test_article_list_and_search(browser: BrowserContext, server: LiveServer) -> None:
+    tab = Watched(browser)
+    tab.page.goto(server.url + "/")
+    rows = tab.page.locator("table.articles tbody tr")
+    expect(rows).to_have_count(5)
+    tab.page.get_by_label("Search titles, sources and text").fill("Straits Times")
+    tab.page.get_by_role("button", name="Search", exact=True).click()
+    expect(rows).to_have_count(1)
+    expect(tab.page.locator("#listed")).to_have_text("1 article matches Straits Times.")
+    rows.first.get_by_role("link").click()
+    expect(tab.page.get_by_role("heading", level=1)).to_contain_text("Putin")
+    expect(tab.page.locator(".meta")).to_contain_text("The Straits Times")
+    tab.only_from(server)
+
+
+def test_the_sidebars_stored_copy_opens_through_the_tabs_api(browser: BrowserContext,
+                                                             server: LiveServer) -> None:
+    """The panel is an extension page. A plain link from it is a cross-site navigation, which
+    the server refuses as it refuses a web page's; a tab the extension opens with
+    `tabs.create` is the browser's own navigation, and the stored copy opens."""
+    worker = browser.service_workers[0] if browser.service_workers else \
+        browser.wait_for_event("serviceworker")
+    panel = browser.new_page()
+    panel.goto(f"chrome-extension://{worker.url.split('/')[2]}/panel/panel.html")
+    link = f"{server.url}/articles/2?passage=30"
+    panel.evaluate("""href => { const a = document.createElement('a'); a.href = href;
+        a.target = '_blank'; a.id = 'stored'; a.textContent = 'stored copy';
+        document.body.append(a); }""", link)
+    with browser.expect_page() as opened:
+        panel.click("#stored")
+    expect(opened.value.locator("body")).to_contain_text("requests from web pages are refused")
+    with browser.expect_page() as opened:
+        panel.evaluate("href => chrome.tabs.create({url: href})", link)
+    article = opened.value
+    expect(article.locator("mark.chosen")).to_be_visible()
+    expect(article).to_have_url(link)
