@@ -175,6 +175,7 @@ def check_a_page(context, news_site: str, port: int) -> None:
         panel.fill("#server", f"http://127.0.0.1:{port}")
         panel.click("button[type=submit]")
         expect(panel.locator("#result")).to_have_text("Saved.")
+    panel.goto(f"{ext}/panel/panel.html")  # an extension page, to ask for the tab's id
     tab = panel.evaluate("u => chrome.tabs.query({url: u}).then(t => t[0].id)", news_site)
     panel.goto(f"{ext}/panel/panel.html?tab={tab}")
     panel.get_by_role("button", name="Check this page").click()
