@@ -48,7 +48,8 @@ function renderMatch(match) {
 }
 
 function renderClaim(claim) {
-  const strong = claim.matches.filter((m) => m.relation !== "related");
+  const strong = claim.matches.filter((m) => m.relation !== "related")
+    .sort((a, b) => ORDER[a.relation] - ORDER[b.relation]);
   const related = claim.matches.filter((m) => m.relation === "related");
   const kind = ["conflicts", "corroborates", "related", "unmatched"][rank(claim)];
   return h("li", { class: `claim ${kind}` },
