@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 import pytest
@@ -131,6 +132,20 @@ class LiveServer:
         self.log.seek(0)
         self.output = self.log.read().decode("utf-8", "replace")  # what it printed
         self.log.close()
+
+
+CHROMIUM = "/usr/lib/chromium/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def chromium_with_extension(playwright: Any, profile: Path, extension: Path,
+                            **options: Any) -> Any:
+    """Headless Debian Chromium with the unpacked extension at `extension` loaded."""
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, **options,
+        args=[*CHROMIUM_FLAGS, f"--disable-extensions-except={extension}",
+              f"--load-extension={extension}"])
 
 
 @pytest.fixture

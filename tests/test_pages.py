@@ -14,14 +14,11 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import ROOT, LiveServer
+from conftest import ROOT, LiveServer, chromium_with_extension
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from starlette.testclient import TestClient
 
 SHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM = "/usr/lib/chromium/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 EXTENSION = ROOT / "extension"
 # Caliber.az's first claim in other words (two sources say 24 years, not 25), a claim several
 # sources report, and one no stored source mentions.
@@ -117,11 +114,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[BrowserContext]:
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
-            viewport={"width": 900, "height": 1000},
-            args=[*FLAGS, f"--disable-extensions-except={EXTENSION}",
-                  f"--load-extension={EXTENSION}"])
+        context = chromium_with_extension(p, tmp_path / "profile", EXTENSION,
+                                          viewport={"width": 900, "height": 1000})
         yield context
         context.close()
 

@@ -27,12 +27,9 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from conftest import ROOT, free_port, seed_text
+from conftest import ROOT, chromium_with_extension, free_port, seed_text
 from playwright.sync_api import expect, sync_playwright
 
-CHROMIUM = "/usr/lib/chromium/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 README_PORT = 8765
 
 
@@ -149,10 +146,7 @@ def test_the_quick_start_from_a_fresh_clone(clone: Path, news_site: str, tmp_pat
 
         # 3. Check a page: open a news article, run the toolbar button's check.
         with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
-                args=[*FLAGS, f"--disable-extensions-except={folder}",
-                      f"--load-extension={folder}"])
+            context = chromium_with_extension(p, tmp_path / "profile", folder)
             try:
                 check_a_page(context, news_site, port)
             finally:
