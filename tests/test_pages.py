@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import ROOT, LiveServer, chromium_with_extension
+from conftest import ROOT, TOKEN, LiveServer, chromium_with_extension
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from starlette.testclient import TestClient
+
+from crosscheck.app import create_app
+from crosscheck.security import Policy
 
 SHOTS = Path(__file__).parent / "screenshots"
 EXTENSION = ROOT / "extension"
@@ -92,6 +95,29 @@ def test_stored_text_is_shown_as_text(client: TestClient) -> None:
         assert "javascript:" not in page
 
 
+def test_without_the_token_a_page_says_how_to_pair(db_path: Path) -> None:
+    app = create_app(str(db_path), policy=Policy(token=TOKEN))
+    with TestClient(app, base_url="http://127.0.0.1:8765") as browser:
+        for path in ("/", "/articles/1", "/?token=wrong", "/?q=Putin"):
+            page = browser.get(path, follow_redirects=False)
+            assert page.status_code == 401 and "pair this browser first" in page.text, path
+            assert "Putin" not in page.text.replace("?q=Putin", "")
+            assert "127.0.0.1:8765/?token=..." in page.text
+        assert browser.get("/api/health").status_code == 401
+        assert browser.get("/static/site.css").status_code == 200  # nothing of the store
+        paired = browser.get(f"/?token={TOKEN}", follow_redirects=False)
+        assert paired.status_code == 303 and paired.headers["location"] == "/"
+        cookie = paired.headers["set-cookie"]
+        assert cookie.startswith(f"crosscheck_token_8765={TOKEN};")
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+        assert "5 articles" in browser.get("/").text  # the cookie opens the pages
+        assert browser.get("/articles/1").status_code == 200
+        assert browser.get("/api/health").status_code == 200  # and the API the page calls
+        wrong_port = {"Cookie": f"crosscheck_token_9999={TOKEN}"}
+        browser.cookies.clear()
+        assert browser.get("/", headers=wrong_port).status_code == 401
+
+
 def test_pages_pass_the_same_guards_as_the_api(client: TestClient) -> None:
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 421
     assert client.get("/articles/1", headers={"Origin": "https://evil.example"}).status_code == 403
@@ -149,6 +175,9 @@ def test_paste_and_check_then_open_the_stored_copy(browser: BrowserContext,
                                                     server: LiveServer) -> None:
     tab = Watched(browser)
     tab.page.goto(server.url + "/")
+    expect(tab.page.get_by_role("heading", name=re.compile("pair this browser"))).to_be_visible()
+    tab.page.goto(server.pairing_link)  # sets the cookie, then shows the home page
+    expect(tab.page).to_have_url(server.url + "/")
     expect(tab.page.get_by_role("heading", name="Crosscheck is running")).to_be_visible()
     expect(tab.page.locator("#counts")).to_contain_text("5 articles")
     tab.shot("home")
@@ -182,7 +211,7 @@ def test_paste_and_check_then_open_the_stored_copy(browser: BrowserContext,
 
 def test_article_list_and_search(browser: BrowserContext, server: LiveServer) -> None:
     tab = Watched(browser)
-    tab.page.goto(server.url + "/")
+    tab.page.goto(server.pairing_link)
     rows = tab.page.locator("table.articles tbody tr")
     expect(rows).to_have_count(5)
     tab.page.get_by_label("Search titles, sources and text").fill("Straits Times")
@@ -211,6 +240,7 @@ def test_the_sidebars_stored_copy_opens_through_the_tabs_api(browser: BrowserCon
     with browser.expect_page() as opened:
         panel.click("#stored")
     expect(opened.value.locator("body")).to_contain_text("requests from web pages are refused")
+    panel.evaluate("link => fetch(link, {credentials: 'include'})", server.pairing_link)
     with browser.expect_page() as opened:
         panel.evaluate("href => chrome.tabs.create({url: href})", link)
     article = opened.value

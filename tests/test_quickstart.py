@@ -4,10 +4,12 @@ Each step's command, folder and expected output are read from the README itself,
 test breaks when the README and the code part ways. Step 1 runs `make run` in the clone with
 a fresh user data folder and checks what it prints, what it installed (no test tools) and
 the home page; step 2 loads the clone's `extension/` folder into real Chromium (the *Load
-unpacked* of the README) and checks Firefox's manifest file is where it says; step 3 opens a
-news article and runs the check the toolbar button starts (a test cannot click the browser's
-own toolbar), then finds the conflicting claim in the sidebar. Firefox itself is driven by
-tests/test_extension.py. The clone holds what is committed, not uncommitted edits.
+unpacked* of the README) and checks Firefox's manifest file is where it says; step 3 pastes
+the pairing link the server printed into the extension's Settings and opens it in the
+browser; step 4 opens a news article and runs the check the toolbar button starts (a test
+cannot click the browser's own toolbar), then finds the conflicting claim in the sidebar.
+Firefox itself is driven by tests/test_extension.py. The clone holds what is committed, not
+uncommitted edits.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def quick_start_steps() -> list[str]:
     start = readme.index("## Quick start")
     section = readme[start:readme.index("\n## ", start + 1)]
     steps = re.findall(r"^\d\. (.*?)(?=^\d\. |\Z)", section, re.S | re.M)
-    assert len(steps) == 3, section
+    assert len(steps) == 4, section
     return steps
 
 
@@ -107,27 +109,29 @@ def news_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_the_quick_start_from_a_fresh_clone(clone: Path, news_site: str, tmp_path: Path) -> None:
-    step1, step2, step3 = quick_start_steps()
+    step1, step2, step3, step4 = quick_start_steps()
 
     # 1. Start the server: the command, what it prints, the page it names.
     [command] = re.findall(r"`(make [a-z]+)`", step1)
     printed = re.search(r"It prints `([^`]+)`", step1).group(1)
-    home = re.search(r"(http://127\.0\.0\.1:\d+/) shows", step1).group(1)
-    assert command == "make run" and f":{README_PORT}" in printed and f":{README_PORT}/" in home
+    link_shape = re.search(r"`(http://127\.0\.0\.1:\d+/\?token=)\.\.\.`", step3).group(1)
+    assert command == "make run" and f":{README_PORT}" in printed
+    assert f":{README_PORT}/" in link_shape and "home page" in step3
     port = README_PORT if port_is_free(README_PORT) else free_port()  # a dev box may run one
     env = {k: v for k, v in os.environ.items()
            if k not in ("VIRTUAL_ENV", "CROSSCHECK_DB", "CROSSCHECK_PORT", "PYTHONPATH")}
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     if port != README_PORT:
         env["CROSSCHECK_PORT"] = str(port)
-    printed, home = (s.replace(f":{README_PORT}", f":{port}") for s in (printed, home))
+    printed, link_shape = (s.replace(f":{README_PORT}", f":{port}") for s in (printed, link_shape))
     server = MakeRun(clone, env, command)
     try:
         out = server.wait_for(printed, timeout=900)  # a fresh .venv is set up first
         out = server.wait_for("Uvicorn running", timeout=60)
         assert "loaded the seed corpus, 5 articles" in out
         assert f"Next: load the browser extension from {clone / 'extension'}" in out
-        page = httpx.get(home, timeout=10)
+        link = re.search(re.escape(link_shape) + r"\S+", out).group(0)
+        page = httpx.get(link, timeout=10, follow_redirects=True)
         assert page.status_code == 200 and re.search(r"5 articles,\s+107 passages", page.text)
         installed = subprocess.run([str(clone / ".venv/bin/python"), "-m", "pip", "list"],
                                    capture_output=True, text=True, check=True).stdout.lower()
@@ -142,33 +146,46 @@ def test_the_quick_start_from_a_fresh_clone(clone: Path, news_site: str, tmp_pat
         assert manifest_path.parent == folder
         assert manifest["browser_specific_settings"]["gecko"]["strict_min_version"] == \
             re.search(r"Firefox (\d+) or later", step2).group(1) + ".0"
-        assert "Crosscheck button" in step3 and "Crosscheck" in manifest["action"]["default_title"]
+        assert "Crosscheck button" in step4 and "Crosscheck" in manifest["action"]["default_title"]
 
-        # 3. Check a page: open a news article, run the toolbar button's check.
+        # 3. Pair them (Settings, paste the link, Pair); 4. check a page: open a news article,
+        # run the toolbar button's check.
         with sync_playwright() as p:
             context = chromium_with_extension(p, tmp_path / "profile", folder)
             try:
-                check_a_page(context, news_site, port)
+                pair(context, link, step3)
+                check_a_page(context, news_site)
             finally:
                 context.close()
     finally:
         server.stop()
 
 
-def check_a_page(context, news_site: str, port: int) -> None:
+def extension_url(context) -> str:
     worker = context.service_workers[0] if context.service_workers else \
         context.wait_for_event("serviceworker")
-    ext = f"chrome-extension://{worker.url.split('/')[2]}"
+    return f"chrome-extension://{worker.url.split('/')[2]}"
+
+
+def pair(context, link: str, step: str) -> None:
+    button = re.search(r"click\s+\*(\w+)\*", step).group(1)
+    options = context.new_page()
+    options.goto(f"{extension_url(context)}/options/options.html")
+    options.fill("#link", link)
+    options.get_by_role("button", name=button).click()
+    expect(options.locator("#result")).to_contain_text("Paired with")
+    home = context.new_page()
+    home.goto(link)  # the same link in the browser: the home page
+    expect(home.locator("#counts")).to_contain_text("5 articles, 107 passages")
+
+
+def check_a_page(context, news_site: str) -> None:
+    ext = extension_url(context)
     errors: list[str] = []
     news = context.new_page()
     news.goto(news_site)
     panel = context.new_page()
     panel.on("pageerror", lambda error: errors.append(str(error)))
-    if port != README_PORT:  # only on a machine where 8765 was taken: Settings, as the panel says
-        panel.goto(f"{ext}/options/options.html")
-        panel.fill("#server", f"http://127.0.0.1:{port}")
-        panel.click("button[type=submit]")
-        expect(panel.locator("#result")).to_have_text("Saved.")
     panel.goto(f"{ext}/panel/panel.html")  # an extension page, to ask for the tab's id
     tab = panel.evaluate("u => chrome.tabs.query({url: u}).then(t => t[0].id)", news_site)
     panel.goto(f"{ext}/panel/panel.html?tab={tab}")

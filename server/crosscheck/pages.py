@@ -5,7 +5,10 @@ scrolls to it; the sidebar's "stored copy" links open it).
 
 HTML from Jinja2 templates (autoescaped: stored text is untrusted page text), with no
 external resources: the CSS and the one script each page uses come from `/static`, and a
-Content-Security-Policy allows nothing else. The pages pass the same guards as the API.
+Content-Security-Policy allows nothing else. The pages pass the same guards as the API and
+ask for the same token: a browser shows it as the cookie that opening the pairing link
+(`/?token=...`, printed by `crosscheck serve`) sets, HttpOnly and SameSite=Strict; without
+it a page says how to pair the browser.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -24,11 +27,13 @@ from starlette.templating import Jinja2Templates
 from . import __version__
 from .location import extension_folder
 from .pipeline import source_name
+from .security import cookie_name
 from .store import Store
 
 LISTED = 100  # articles listed on the home page (newest first); search finds the others
 MAX_QUERY = 200
 MAX_ID = 2**63 - 1  # SQLite's largest integer
+COOKIE_DAYS = 180
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -51,7 +56,23 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
                                       headers=HEADERS)
 
 
+def is_owner(request: Request) -> bool:
+    return "owner" in request.auth.scopes
+
+
+def pair_first(request: Request) -> Response:
+    return page(request, "pair.html", {"server": f"{request.url.scheme}://{request.url.netloc}"},
+                status=401)
+
+
 def home(request: Request) -> Response:
+    if not is_owner(request):
+        return pair_first(request)
+    if "token" in request.query_params:  # the pairing link, checked: keep it as a cookie
+        response = RedirectResponse("/", status_code=303, headers=HEADERS)
+        response.set_cookie(cookie_name(request), request.query_params["token"],
+                            max_age=COOKIE_DAYS * 86400, httponly=True, samesite="strict")
+        return response
     store = store_of(request)
     query = request.query_params.get("q", "")[:MAX_QUERY].strip()
     rows, total = store.find_articles(query, LISTED)
@@ -71,6 +92,8 @@ def store_size(path: str) -> str:
 
 
 def article_page(request: Request) -> Response:
+    if not is_owner(request):
+        return pair_first(request)
     article_id = request.path_params["id"]
     found = store_of(request).article(article_id) if article_id <= MAX_ID else None
     if found is None:

@@ -194,15 +194,37 @@ class TokenBackend(AuthenticationBackend):
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, None] | None:
         if self.token is None:
-            return None
+            return AuthCredentials(["owner"]), None
         scheme, _, given = conn.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(
-            given.strip().encode(), self.token.encode()
-        ):
-            raise AuthenticationError(
+        if scheme.lower() != "bearer":  # the server's own pages: the cookie the pairing link set
+            given = page_token(conn)
+        if hmac.compare_digest(given.strip().encode(), self.token.encode()):
+            return AuthCredentials(["owner"]), None
+        if is_page(conn.scope["path"]):
+            return None  # the page itself says how to pair this browser
+        raise AuthenticationError(
                 "a valid access token is required (Authorization: Bearer): pair the extension "
                 "with the link `crosscheck token --link` prints")
         return AuthCredentials(["owner"]), None
+
+
+def cookie_name(conn: HTTPConnection) -> str:
+    """Cookies do not tell ports apart: one name per port, so two servers keep their own."""
+    return f"crosscheck_token_{conn.url.port or 80}"
+
+
+def page_token(conn: HTTPConnection) -> str:
+    """The token a browser shows for the server's own pages: the cookie, or on `GET /` the
+    pairing link's `?token=` (the home page then sets the cookie)."""
+    if conn.scope["path"] == "/" and conn.scope.get("method") == "GET":
+        return conn.query_params.get("token") or conn.cookies.get(cookie_name(conn), "")
+    return conn.cookies.get(cookie_name(conn), "")
+
+
+def is_page(path: str) -> bool:
+    """The server's HTML pages and their static files, which answer a browser without the
+    token with a page saying how to pair it (the static files hold nothing of the store)."""
+    return path == "/" or path.startswith(("/articles/", "/static/"))
 
 
 def token_refused(conn: HTTPConnection, exc: Exception) -> Response:
