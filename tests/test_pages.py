@@ -99,7 +99,9 @@ def test_without_the_token_a_page_says_how_to_pair(db_path: Path) -> None:
     app = create_app(str(db_path), policy=Policy(token=TOKEN))
     with TestClient(app, base_url="http://127.0.0.1:8765") as browser:
         for path in ("/", "/articles/1", "/?token=wrong", "/?q=Putin"):
-            page = browser.get(path, follow_redirects=False)
+            program = browser.get(path, follow_redirects=False)
+            assert program.status_code == 401 and "token" in program.json()["error"]
+            page = browser.get(path, follow_redirects=False, headers={"Accept": "text/html"})
             assert page.status_code == 401 and "pair this browser first" in page.text, path
             assert "Putin" not in page.text.replace("?q=Putin", "")
             assert "127.0.0.1:8765/?token=..." in page.text

@@ -24,7 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from . import __version__
+from . import __version__, security
 from .location import extension_folder
 from .pipeline import source_name
 from .security import cookie_name
@@ -61,6 +61,11 @@ def is_owner(request: Request) -> bool:
 
 
 def pair_first(request: Request) -> Response:
+    """401: for a browser, a page saying how to pair it; for a program, the API's JSON error."""
+    if "text/html" not in request.headers.get("accept", ""):
+        return security.error(401, "a valid access token is required: open the pairing link "
+                                   "`crosscheck token --link` prints in your browser",
+                              {"WWW-Authenticate": 'Bearer realm="crosscheck"'})
     return page(request, "pair.html", {"server": f"{request.url.scheme}://{request.url.netloc}"},
                 status=401)
 
