@@ -142,7 +142,7 @@ def test_a_start_says_what_it_loaded_and_what_to_do_next(tmp_path: Path, fresh: 
     assert ("loaded the seed corpus, 5 articles" in log) == fresh
     assert "It holds 5 articles (107 passages)." in log
     assert f"Next: load the browser extension from {ROOT / 'extension'}" in log
-    assert f"steps on {server.url}/" in log
+    assert f"steps on {server.pairing_link})" in log  # the home page, paired
 
 
 def pytest_without_shared(ci: bool) -> subprocess.CompletedProcess:

@@ -143,7 +143,8 @@ def serve(host: str, allow_remote: bool, port: int, token: str | None, no_token:
     else:
         click.echo("Pair the extension once: paste this link in its Settings\n  "
                    + pairing_link(host, port, token), err=True)
-    started(app.state, f"http://{bracketed(host)}:{port}/")
+    home = pairing_link(host, port, token) if token else f"http://{bracketed(host)}:{port}/"
+    started(app.state, home)
     # connection limits (limits.py); a stop waits at most 5 s for requests
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5,
                 **server_options())
