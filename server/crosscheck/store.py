@@ -528,7 +528,8 @@ class Store:
             "from articles a order by a.id"
         ))
 
-    def find_articles(self, query: str = "", limit: int = 100) -> tuple[list[dict[str, Any]], int]:
+    def find_articles(self, query: str = "", limit: int = 100
+                      ) -> tuple[list[dict[str, Any]], int]:
         """Articles whose title, outlet or address holds `query`, or whose passages hold all
         its words (FTS5); newest first, at most `limit`, and how many match in all."""
         where, params = "", {}
