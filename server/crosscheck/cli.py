@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import errno
-import gzip
 import json
 import os
-import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-
-from .location import default_store, extension_folder, user_store
 
 if TYPE_CHECKING:  # the stages load on use, so `crosscheck --help` starts fast
     from .store import Store
@@ -26,6 +21,8 @@ HTML_SUFFIXES = (".html", ".htm")
 
 def resolve_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
     """--db, else CROSSCHECK_DB, else the user's store (made on first use)."""
+    from .location import default_store
+
     if value is not None:
         return value
     path, note = default_store()
@@ -37,7 +34,8 @@ def resolve_db(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 db_option = click.option(
     "--db", "db_path", envvar="CROSSCHECK_DB", callback=resolve_db,
-    show_default=str(user_store()), type=click.Path(dir_okay=False),
+    show_default="your data folder, e.g. ~/.local/share/crosscheck/crosscheck.db",
+    type=click.Path(dir_okay=False),
     help="SQLite store (also read from CROSSCHECK_DB).",
 )
 seeds_option = click.option(
@@ -70,6 +68,8 @@ class FileProblem(click.ClickException):
 def read_page(file: str, **meta: Any) -> Page:
     """A .html/.htm file is HTML, anything else (or - for stdin) plain text; a .gz file is
     decompressed first and read by the name under it (page.html.gz is HTML)."""
+    import gzip
+
     from .extract import decode_html
     from .types import Page
 
@@ -166,6 +166,9 @@ def serving_token(db_path: str) -> str:
 
 def check_port(host: str, port: int) -> None:
     """Refuse a taken port before starting, saying what probably holds it."""
+    import errno
+    import socket
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -187,6 +190,8 @@ def bracketed(host: str) -> str:
 
 def started(state: Any, url: str) -> None:
     """What the store holds (and what was just loaded into it), and what to do next."""
+    from .location import extension_folder
+
     stats = state.store.stats()
     if state.seeded:
         click.echo(f"New store: loaded the seed corpus, {plural(state.seeded, 'article')} on one "
