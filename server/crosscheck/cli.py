@@ -463,10 +463,13 @@ def stats(db_path: str, no_seeds: bool) -> None:
 
 
 def main() -> None:
-    from .store import StoreError
-
     try:
         cli()
-    except StoreError as exc:  # a damaged, full or read-only store: one line, no traceback
+    except Exception as exc:
+        # a damaged, full or read-only store: one line, no traceback. A StoreError comes from
+        # the store module, so it is loaded by then (`--help` never loads it)
+        store = sys.modules.get("crosscheck.store")
+        if store is None or not isinstance(exc, store.StoreError):
+            raise
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(1)
