@@ -428,14 +428,14 @@ def extract_cmd(files: tuple[str, ...], as_json: bool) -> None:
 @seeds_option
 def articles(as_json: bool, db_path: str, no_seeds: bool) -> None:
     """List the stored articles."""
-    from .pipeline import source_name
+    from .names import outlet_name
 
     rows = open_store(db_path, no_seeds).articles()
     if as_json:
         click.echo(json.dumps({"articles": rows}, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        source = source_name(row["outlet"], row["url"])
+        source = outlet_name(row["outlet"], row["url"]) or ""
         click.echo(f"{row['id']:>5}  {row['published'] or '':<10}  {source[:24]:<24}  "
                    f"{plural(row['passages'], 'passage'):>13}  {row['title'] or ''}")
 

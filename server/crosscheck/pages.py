@@ -26,7 +26,7 @@ from starlette.templating import Jinja2Templates
 
 from . import __version__, security
 from .location import extension_folder
-from .pipeline import source_name
+from .names import clean_title, outlet_name
 from .security import cookie_name
 from .store import Store
 
@@ -82,7 +82,8 @@ def home(request: Request) -> Response:
     query = request.query_params.get("q", "")[:MAX_QUERY].strip()
     rows, total = store.find_articles(query, LISTED)
     for row in rows:
-        row["source"] = source_name(row["outlet"], row["url"])
+        row["source"] = outlet_name(row["outlet"], row["url"]) or ""
+        row["title"] = clean_title(row["title"], row["outlet"], row["url"])
     return page(request, "home.html", {
         "server": f"{request.url.scheme}://{request.url.netloc}", "version": __version__,
         "path": store.path, "size": store_size(store.path), "stats": store.stats(),
@@ -106,7 +107,8 @@ def article_page(request: Request) -> Response:
     chosen = request.query_params.get("passage", "")
     ids = {str(p["id"]) for p in found["passages"]}
     return page(request, "article.html", {
-        "article": found, "source": source_name(found["outlet"], found["url"]),
+        "article": found | {"title": clean_title(found["title"], found["outlet"], found["url"])},
+        "source": outlet_name(found["outlet"], found["url"]) or "",
         "link": found["url"] if re.match(r"https?://", found["url"] or "") else None,
         "paragraphs": paragraphs(found["text"], found["passages"]),
         "chosen": int(chosen) if chosen in ids else None,

@@ -129,9 +129,3 @@ def source_key(passage: Any) -> str:
     outlet = " ".join((passage.outlet or "").lower().split())
     site = urlsplit(passage.url or "").netloc.lower().removeprefix("www.")
     return outlet or site or f"article:{passage.article_id}"
-
-
-def source_name(outlet: str | None, url: str | None) -> str:
-    """A source as a reader names it: the outlet, else the site of its web address; empty for
-    a `seed:` address or none."""
-    return outlet or urlsplit(url or "").netloc.removeprefix("www.")
