@@ -1,8 +1,10 @@
 """Relations on real multi-outlet news: what a reader is shown, judged against our labels.
 
-    .venv/bin/python bench/realnews.py              # figures: precision, recall, events, calibration
-    .venv/bin/python bench/realnews.py pool         # pairs to label -> bench/out/realnews-pool.jsonl
-    .venv/bin/python bench/realnews.py --json       # the figures as JSON
+    .venv/bin/python bench/realnews.py           # precision, recall, events, calibration
+    .venv/bin/python bench/realnews.py --json    # the same as JSON
+    .venv/bin/python bench/realnews.py pool      # pairs to label -> bench/out/realnews-pool.jsonl
+    .venv/bin/python bench/realnews.py fit       # refit confidence.WEIGHTS (licence-clean labels)
+    .venv/bin/python bench/realnews.py context KEY...  # a labelled sentence in its article
 
 The store (bench/out/store-realnews.db, built once) holds the BBC corpus (2,225 articles), the
 240 BASIL articles (80 events, three outlets each) and the 181 Zyte extraction pages, all from
@@ -332,10 +334,94 @@ def show_context(all_docs: list[Doc], keys: list[str], around: int = 2) -> None:
                 print((">> " if j == i else "   ") + sentences[j])
 
 
+def training_rows(store: Store, all_docs: list[Doc]) -> tuple[list[list[float]], list[int]]:
+    """Decision features and rightness of the labelled pairs whose licence allows fitting:
+    the Zyte stories' development part (MIT) and our seed pairs (see RULES.md)."""
+    from rapidfuzz import fuzz as _fuzz
+
+    from crosscheck import candidates as cs
+    from crosscheck import match
+    from crosscheck import story as story_stage
+    from crosscheck.extract import extract
+    from crosscheck.types import Passage
+    gold = labels()
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for g in gold.values():
+        by_doc[g["claim"].split("#")[0]].append(g)
+    texts: dict[str, str] = {}
+    urls: dict[str, Doc] = {}
+    for d in all_docs:
+        if d.key.startswith("zyte:") and split(d.event) == "dev":
+            urls[d.key] = d
+            for sent in extract_claims(extract(d.page).text):
+                texts[sentence_key(d.key, sent.text)] = sent.text
+    # passages may be any sentence of the page, not only claims
+    from crosscheck.claims import split_sentences
+    for d in urls.values():
+        for sent in split_sentences(extract(d.page).text):
+            texts.setdefault(sentence_key(d.key, sent.text), sent.text)
+    x, y = [], []
+    for key, d in urls.items():
+        article = extract(d.page)
+        claims = extract_claims(article.text)
+        exclude = set(store.same_as(article.url, article.text))
+        story = story_stage.find(store, cs.page_terms(store, claims, exclude),
+                                 article.published, exclude)
+        for g in by_doc.get(key, []):
+            other = urls.get(g["passage"].split("#")[0])
+            if other is None or g["claim"] not in texts or g["passage"] not in texts:
+                continue
+            row = store.db.execute("select id, published from articles where url = ?",
+                                   [other.page.url]).fetchone()
+            if row is None:
+                continue
+            claim, text = texts[g["claim"]], texts[g["passage"]]
+            mine, theirs = match.profile(claim), match.profile(text)
+            decision = match.decide(mine, Passage(0, text, row[0], published=row[1]), theirs,
+                                    story)
+            if decision.relation is not None:
+                x.append(match.features(decision, _fuzz.token_set_ratio(mine.norm, theirs.norm)))
+                y.append(int(g["label"] == decision.relation))
+    for row in (json.loads(line) for line in (LABELLED / "seed_pairs.jsonl").open()):
+        mine, theirs = match.profile(row["claim"]), match.profile(row["passage"])
+        decision = match.decide(mine, Passage(0, row["passage"], 0), theirs)
+        if decision.relation is not None:
+            x.append(match.features(decision, _fuzz.token_set_ratio(mine.norm, theirs.norm)))
+            y.append(int(row["relation"] == decision.relation))
+    return x, y
+
+
+def fit(store: Store, all_docs: list[Doc]) -> None:
+    """Fit confidence.WEIGHTS and BIAS (L2-regularised logistic regression) and print them."""
+    import numpy as np
+
+    from crosscheck import confidence
+    x, y = training_rows(store, all_docs)
+    xs, ys = np.array(x), np.array(y, dtype=float)
+    xb = np.hstack([np.ones((len(xs), 1)), xs])
+    w = np.zeros(xb.shape[1])
+    l2 = 0.01
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-xb @ w))
+        grad = xb.T @ (p - ys) / len(ys) + l2 * np.r_[0, w[1:]]
+        hess = (xb.T * (p * (1 - p))) @ xb / len(ys) + l2 * np.diag(np.r_[0, np.ones(len(w) - 1)])
+        w -= np.linalg.solve(hess, grad)
+    print(f"{len(ys)} pairs, {int(ys.sum())} right as decided")
+    print(f"BIAS = {w[0]:.3f}")
+    print("WEIGHTS = (" + ", ".join(f"{v:.3f}" for v in w[1:]) + ")")
+    for name, v in zip(confidence.NAMES, w[1:], strict=True):
+        print(f"  {name:15} {v:+.3f}")
+    p = 1 / (1 + np.exp(-xb @ w))
+    for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9):
+        kept = p >= t
+        print(f"  shown from {t:.2f}: {int(kept.sum())} pairs, "
+              f"{ys[kept].mean() if kept.any() else 0:.2f} right (training pairs)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", nargs="?", default="figures",
-                        choices=["figures", "pool", "context"])
+                        choices=["figures", "pool", "context", "fit"])
     parser.add_argument("keys", nargs="*", help="with context: sentence keys to show in place")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -346,6 +432,9 @@ def main() -> None:
     store = build_store()
     if args.command == "pool":
         make_pool(store, all_docs)
+        return
+    if args.command == "fit":
+        fit(store, all_docs)
         return
     f = figures(store, all_docs)
     print(json.dumps(f, indent=1)) if args.json else report(f)

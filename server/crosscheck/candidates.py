@@ -17,8 +17,9 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import process, utils
 
-from .match import SCORER
+from .profile import SCORER
 from .store import Hit, Store
+from .story import STORY_ARTICLES, Story
 from .types import Passage, Sentence
 
 STOPWORDS = frozenset("""
@@ -37,6 +38,7 @@ MORE_TERMS, MORE_POSTINGS = 12, 100  # beyond MAX_TERMS, while they stay under t
 # in a small store every word of a claim is searched
 WIDEN = 4  # passages fetched per candidate wanted, then the closest kept
 BY_SCORER = 12  # of the candidates kept, how many are chosen by SCORER (see `closest`)
+IN_STORY = 5  # passages of the story's articles added to each claim's candidates
 REFERENCE = 1_000_000  # weight of a term: log(1 + REFERENCE / passages holding it), idf-like
 
 
@@ -74,17 +76,37 @@ def rarest(words: Iterable[str], terms: dict[str, tuple[str, int]]) -> list[tupl
     return chosen
 
 
+def page_terms(store: Store, claims: Sequence[Sentence], exclude: Iterable[int],
+               ) -> dict[str, tuple[str, int]]:
+    """Each searched word of the claims, with its index term and how many passages outside
+    `exclude` hold it (the story stage reads the same counts)."""
+    words = sorted({w for c in claims for w in searched_words(c.text)})
+    return store.term_frequencies(words, sorted(set(exclude)))
+
+
 def candidates_for(
-    store: Store, claims: Sequence[Sentence], exclude: Iterable[int], limit: int = 15
+    store: Store, claims: Sequence[Sentence], exclude: Iterable[int], limit: int = 15,
+    terms: dict[str, tuple[str, int]] | None = None, story: Story | None = None,
 ) -> list[list[Passage]]:
-    """For each claim, the stored passages most likely to state the same fact."""
-    words = [searched_words(c.text) for c in claims]
+    """For each claim, the stored passages most likely to state the same fact: `limit` found
+    by its rarest words, and the IN_STORY closest passages of the story's articles."""
     exclude = sorted(set(exclude))
-    terms = store.term_frequencies(sorted({w for ws in words for w in ws}), exclude)
+    if terms is None:
+        terms = page_terms(store, claims, exclude)
+    words = [searched_words(c.text) for c in claims]
     found = store.search_many([rarest(ws, terms) for ws in words], exclude, limit * WIDEN)
     kept = [closest(c.text, hits, limit) for c, hits in zip(claims, found, strict=True)]
     passages = store.passages(hit for hits in kept for hit in hits)
-    return [[passages[pid] for pid, _, _ in hits] for hits in kept]
+    out = [[passages[pid] for pid, _, _ in hits] for hits in kept]
+    if story is not None:
+        told = store.passages_of(story.articles()[:STORY_ARTICLES])
+        texts = [utils.default_process(p.text) for p in told]
+        for claim, theirs in zip(claims, out, strict=True):
+            have = {p.id for p in theirs}
+            ranked = process.extract(utils.default_process(claim.text), texts, scorer=SCORER,
+                                     processor=None, limit=IN_STORY)
+            theirs += [told[i] for _, _, i in ranked if told[i].id not in have]
+    return out
 
 
 def closest(claim: str, hits: list[Hit], limit: int) -> list[Hit]:

@@ -73,6 +73,9 @@ WORDS_AROUND = re.compile(r"[A-Za-z][A-Za-z'’]+")
 AGE = re.compile(r"\s*(?:-\s*)?old\b", re.IGNORECASE)  # one way to split the spaces: linear
 AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
 YEAR = re.compile(r"\d{4}")
+CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:[ap]\.m\.|[ap]m\b)|\b\d{1,2}:\d\d\b", re.IGNORECASE)
+SCORE = re.compile(r"\b(\d+)\s*[-–]\s*(\d+)\b")  # "won 13-3", "the 2008-09 season"
+NUMERAL = re.compile(r"\d[\d,]*(?:\.(\d+))?")
 RANGE = re.compile(rf"\s*(?:-|to)\s*({DIGITS})\b")
 PLUS = re.compile(r"(?:\+|-?\s*plus\b)")
 PERCENT = re.compile(r"\s*(?:%|per\s*cent\b|percent\b)", re.IGNORECASE)
@@ -97,7 +100,7 @@ DATE = re.compile(
     rf"|{MONTH.format('m1')}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH.format('m2')}(?:,?\s+(?P<y2>\d{{4}}))?"
     rf"|{MONTH.format('m3')}\s+(?P<y3>\d{{4}})"
-    r"|(?P<y4>(?:18|19|20)\d\d)(?![\d%]|[.,]\d|\s*(?:-|to)\s*\d))\b",
+    r"|(?<![x×]\s)(?<![x×])(?P<y4>(?:18|19|20)\d\d)(?![\d%]|[.,]\d|\s*(?:-|to|[x×])\s*\d))\b",
     re.IGNORECASE,
 )
 DIGIT = re.compile(r"\d")
@@ -130,6 +133,7 @@ class Quantity:
     context: frozenset[str]  # stems of the content words around it
     start: int
     end: int
+    step: float = 1.0  # the place of its last significant digit: 1e5 for "5.9 million"
 
     def counts_same_thing_as(self, other: Quantity) -> bool:
         """"3 million artillery shells" and "millions of shells", not "3 Afghan soldiers" and
@@ -221,15 +225,39 @@ def quantities(text: str, found: Sequence[Date] | None = None) -> list[Quantity]
     if not may_state_numbers(text):
         return out
     found = dates(text) if found is None else found
-    starts = [d.start for d in found]
+    spans = sorted([(d.start, d.end) for d in found] + not_amounts(text))
+    starts = [start for start, _ in spans]
     for m in NUMBER.finditer(text):
         i = bisect_right(starts, m.start()) - 1
-        if i >= 0 and m.start() < found[i].end or out and m.start() < out[-1].end:
+        if i >= 0 and m.start() < spans[i][1] or out and m.start() < out[-1].end:
             continue
         q = quantity(text, m)
         if q is not None:
             out.append(q)
     return out
+
+
+def not_amounts(text: str) -> list[tuple[int, int]]:
+    """Spans of numbers that are no amounts: times of day ("8:30 p.m."), scores and seasons
+    written as a falling pair ("13-3", "2008-09")."""
+    spans = [m.span() for m in CLOCK.finditer(text)]
+    spans += [m.span() for m in SCORE.finditer(text) if int(m[2]) < int(m[1])]
+    return spans
+
+
+def step_of(m: re.Match[str], value: float) -> float:
+    """The place of the last significant digit written: "5.9 million" 1e5, "3,200" 100,
+    "24" 1, "three million" 1e6. Trailing zeros of numbers under 1,000 count as significant."""
+    numeral = NUMERAL.search(m.group())
+    if numeral is None:
+        return 10 ** math.floor(math.log10(abs(value))) if value else 1.0
+    written = float(numeral.group().replace(",", ""))
+    scale = value / written if written else 1.0
+    if numeral[1]:
+        return scale * 10.0 ** -len(numeral[1])
+    digits = numeral.group().replace(",", "")
+    zeros = len(digits) - len(digits.rstrip("0")) if written >= 1000 else 0
+    return scale * 10.0 ** min(zeros, len(digits) - 1)
 
 
 def quantity(text: str, m: re.Match[str]) -> Quantity | None:
@@ -245,16 +273,18 @@ def quantity(text: str, m: re.Match[str]) -> Quantity | None:
         high, end = float(rng[1].replace(",", "")) * (high / value if value else 1), rng.end()
     if plus := PLUS.match(text, end):
         high, end = INF, plus.end()
-    qual = QUALIFIER.search(text, max(0, start - 24), start)
+    currency = text[start - 1] if start and text[start - 1] in CURRENCIES else ""
+    start -= len(currency)
+    qual = QUALIFIER.search(text, max(0, start - 24), start)  # "almost $6 million"
     if qual:
         f_low, f_high = BOUNDS[re.sub(r"\s+", " ", qual.group().strip().lower())]
         low, high, start = value * f_low, value * f_high if f_high != 1.0 else high, qual.start()
     words, end = counted(text, end, vague is not None)
-    if not words and start and text[start - 1] in CURRENCIES:
-        words, start = [text[start - 1]], start - 1
+    if not words and currency:
+        words = [currency]
     unit = frozenset(words)
     return Quantity(text[start:end], value, low, high, unit, words[-1] if words else "",
-                    context(text, start, end) - unit, start, end)
+                    context(text, start, end) - unit, start, end, step_of(m, value))
 
 
 def context(text: str, start: int, end: int) -> frozenset[str]:
@@ -286,6 +316,7 @@ def counted(text: str, end: int, vague: bool) -> tuple[list[str], int]:
 
 def negated(text: str) -> Iterator[tuple[str, str]]:
     """(stem of what is negated, the words as written) for each negation."""
+    text = text.replace("’", "'")  # "doesn’t" as "doesn't"; one character for one: spans keep
     for m in NEGATION.finditer(text):
         word = m[1] or m[3]
         if word.lower() not in STOPWORDS:

@@ -1,6 +1,6 @@
 """The one place the stages meet.
 
-page -> extract -> claims -> candidates -> match -> Analysis
+page -> extract -> claims -> story + candidates -> match -> Analysis
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import candidates as candidates_stage
+from . import story as story_stage
 from .claims import extract_claims, passages
 from .extract import extract
 from .match import profile, relate
@@ -35,9 +36,11 @@ def analyze(store: Store, page: Page) -> Analysis:
     claims = extract_claims(article.text)[:MAX_CLAIMS]
     exclude = set(store.same_as(article.url, article.text))
     exclude |= copies_of(store, [c.text for c in claims])
-    found = candidates_stage.candidates_for(store, claims, exclude)
+    terms = candidates_stage.page_terms(store, claims, exclude)
+    story = story_stage.find(store, terms, article.published, exclude)
+    found = candidates_stage.candidates_for(store, claims, exclude, terms=terms, story=story)
     results = tuple(
-        ClaimResult(claim, tuple(relate(claim, passages)))
+        ClaimResult(claim, tuple(relate(claim, passages, story=story)))
         for claim, passages in zip(claims, found, strict=True)
     )
     return without_dismissed(store, Analysis(article=article, claims=results))

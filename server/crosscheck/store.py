@@ -521,6 +521,38 @@ class Store:
             f"where id in ({','.join('?' * len(ids))})", ids)} if ids else {}
         return {pid: Passage(pid, text, aid, *meta[aid]) for pid, text, aid in hits}
 
+    def articles_holding(self, words: Sequence[str]) -> dict[str, set[int]]:
+        """For each word, the stored articles with a passage holding its index term."""
+        return {word: {row[0] for row in self.db.execute(
+            "select distinct p.article_id from passages_fts f join passages p on p.id = f.rowid "
+            "where passages_fts match ?", [f'"{word}"'])} for word in words}
+
+    def sizes(self, article_ids: Iterable[int]) -> dict[int, int]:
+        """How many passages each of these articles has."""
+        ids = sorted(set(article_ids))
+        return dict(self.db.execute(
+            f"select article_id, count(*) from passages where article_id in "
+            f"({','.join('?' * len(ids))}) group by article_id", ids).fetchall()) if ids else {}
+
+    def passage_count(self) -> int:
+        """About how many passages are stored (the highest id: instant at any size)."""
+        return self.db.execute("select coalesce(max(id), 0) from passages").fetchone()[0]
+
+    def published(self, article_ids: Iterable[int]) -> dict[int, str | None]:
+        ids = sorted(set(article_ids))
+        return dict(self.db.execute(
+            f"select id, published from articles where id in ({','.join('?' * len(ids))})", ids,
+        ).fetchall()) if ids else {}
+
+    def passages_of(self, article_ids: Iterable[int]) -> list[Passage]:
+        """Every passage of these articles, as Passages, in article and reading order."""
+        ids = sorted(set(article_ids))
+        hits = self.db.execute(
+            f"select id, text, article_id from passages where article_id in "
+            f"({','.join('?' * len(ids))}) order by article_id, seq", ids).fetchall() if ids else []
+        found = self.passages(hits)
+        return [found[pid] for pid, _, _ in hits]
+
     def articles(self) -> list[dict[str, Any]]:
         return list(self.db.query(
             "select a.id, a.title, a.outlet, a.url, a.published, "

@@ -73,9 +73,12 @@ class Difference:
 @dataclass(frozen=True)
 class Match:
     relation: Relation
-    score: float  # 0..1: how likely the same fact (crosscheck.match module docstring)
+    score: float  # 0..1, to rank by (crosscheck.match module docstring)
     passage: Passage
     differences: tuple[Difference, ...] = ()
+    confidence: float | None = None  # how likely the relation is right; None for related
+    reason: str = ""  # why, in a reader's words ("same story · differs: 25 years / 24 years")
+    in_story: bool = True  # the passage's article reports the page's story (story.py)
 
 
 @dataclass(frozen=True)
@@ -104,4 +107,5 @@ def match_json(match: Match) -> dict[str, Any]:
         "differences": [
             {"kind": d.kind, "claim": d.claim, "passage": d.passage} for d in match.differences
         ],
+        "confidence": match.confidence, "reason": match.reason, "in_story": match.in_story,
     }

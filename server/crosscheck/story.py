@@ -1,0 +1,108 @@
+"""Stage 3a: the page's words -> the stored articles that report the same story.
+
+A story is told by its rare words: the names, places and terms that few stored passages hold
+("Dempsey", "pneumonitis", "Tyvak"). The page's STORY_TERMS rarest words (by the index's own
+counts, `Store.term_frequencies`) make its signature. A stored article of n passages would
+hold a word that df of the store's N passages hold with a chance of about n * df / N; each
+signature word it does hold, where that chance is under SURPRISE, is evidence of
+-log(chance) (in nats) that it tells the same story. An article whose evidence reaches
+STORY_NATS reports the page's story, unless both are dated and lie more than STORY_DAYS
+apart. Summing surprise, not counting words, keeps long articles full of common words out.
+In a store of under SMALL_STORE passages (a new reader's few articles) no word is rare enough
+to tell a story by chance: there, every article that holds STORY_WORDS of the signature's
+words, within the dates, is taken for the story.
+Matching then asks little of a passage from the story and much of one from outside it
+(see match.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .store import Store
+
+STORY_TERMS = 60  # the page's rarest words that make its signature
+SURPRISE = 0.05  # a word counts when an article this long would hold it by chance less often
+STORY_NATS = 25.0  # evidence from which an article reports the page's story
+SMALL_STORE = 2000  # passages under which chance cannot be told from a story (see `find`)
+STORY_DAYS = 30  # dated reports of one story lie at most this far apart
+STORY_WORDS = 3
+STORY_ARTICLES = 8  # the strongest articles of the story whose passages are all candidates
+
+
+@dataclass(frozen=True)
+class Story:
+    """For each stored article that shares the page's rare words, its evidence (nats) of
+    telling the same story, and the words that gave it."""
+
+    evidence: dict[int, float] = field(default_factory=dict)
+    words: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    def holds(self, article_id: int) -> bool:
+        return self.evidence.get(article_id, 0.0) >= STORY_NATS
+
+    def strength(self, article_id: int) -> float:
+        """0..1: how sure it is that the article tells the story (0.5 at STORY_NATS)."""
+        e = self.evidence.get(article_id, 0.0)
+        return e / (e + STORY_NATS)
+
+    def articles(self) -> list[int]:
+        """The articles of the story, strongest first."""
+        return sorted((a for a in self.evidence if self.holds(a)),
+                      key=lambda a: (-self.evidence[a], a))
+
+
+def signature(terms: dict[str, tuple[str, int]]) -> list[tuple[str, int]]:
+    """The page's rarest words (one per index term, numbers aside) with their counts."""
+    chosen: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for df, term, word in sorted((df, term, w) for w, (term, df) in terms.items()):
+        if len(chosen) == STORY_TERMS:
+            break
+        if term not in seen and not word.isdigit():
+            seen.add(term)
+            chosen.append((word, df))
+    return chosen
+
+
+def find(store: Store, terms: dict[str, tuple[str, int]], published: str | None,
+         exclude: Iterable[int] = ()) -> Story:
+    """The stored articles (outside `exclude`) that report the page's story."""
+    sig = signature(terms)
+    if not sig:
+        return Story()
+    excluded = set(exclude)
+    holders = store.articles_holding([w for w, _ in sig])
+    held: dict[int, list[tuple[str, int]]] = {}
+    for word, df in sig:
+        for a in holders[word] - excluded:
+            held.setdefault(a, []).append((word, df))
+    total = max(store.passage_count(), 1)
+    sizes = store.sizes(held)
+    evidence = {}
+    for a, words in held.items():
+        if total < SMALL_STORE:
+            evidence[a] = STORY_NATS * len(words) / STORY_WORDS
+            continue
+        chances = [sizes.get(a, 1) * df / total for _, df in words]
+        evidence[a] = sum(-math.log(c) for c in chances if c < SURPRISE)
+    dates = store.published(a for a, e in evidence.items() if e >= STORY_NATS)
+    kept = {a: round(e, 2) for a, e in evidence.items()
+            if e > 0 and not far_apart(published, dates.get(a))}
+    return Story(kept, {a: tuple(w for w, _ in held[a]) for a in kept})
+
+
+def day(text: str | None) -> date | None:
+    """The date an ISO date string starts with (a bare year or month is too coarse)."""
+    try:
+        return date.fromisoformat((text or "")[:10])
+    except ValueError:
+        return None
+
+
+def far_apart(a: str | None, b: str | None) -> bool:
+    x, y = day(a), day(b)
+    return x is not None and y is not None and abs((x - y).days) > STORY_DAYS
