@@ -76,7 +76,8 @@ def basil_docs() -> Iterator[Doc]:
         d = json.loads(raw)
         body = "\n\n".join(" ".join(p) for p in d["body-paragraphs"])
         outlet = d["source"].upper()
-        yield Doc(f"basil:{d['uuid']}", f"basil:{d['triplet-uuid']}", outlet,
+        uuid = d["uuid"] if d["uuid"] != "empty" else f"{d['triplet-uuid']}-{outlet.lower()}"
+        yield Doc(f"basil:{uuid}", f"basil:{d['triplet-uuid']}", outlet,  # 4 say "empty"
                   Page(text=body, title=d["title"], outlet=outlet, url=d["url"],
                        published=d["date"]))
 
@@ -334,61 +335,86 @@ def show_context(all_docs: list[Doc], keys: list[str], around: int = 2) -> None:
                 print((">> " if j == i else "   ") + sentences[j])
 
 
+def decisions(store: Store, pages: list[Page]) -> dict[tuple[str, str], tuple[object, float]]:
+    """Every (claim, passage) pair that matching decided to be a corroboration or conflict
+    when analysing these pages, with its Decision and topic score: the features as the
+    product computes them (story, candidates and rarity included), shown or not."""
+    from crosscheck import match
+    seen: dict[tuple[str, str], tuple[object, float]] = {}
+    judge = match.judge
+
+    def recording(claim, passage, their, topic, story=None, rarity=lambda c: 1.0):  # type: ignore[no-untyped-def]
+        d = match.decide(claim, passage, their, story, rarity)
+        if d.relation is not None:
+            seen[(claim.text, passage.text)] = (d, topic)
+        return judge(claim, passage, their, topic, story, rarity)
+
+    match.judge = recording  # relate looks judge up at each call
+    try:
+        for page in pages:
+            pipeline.analyze(store, page)
+    finally:
+        match.judge = judge
+    return seen
+
+
 def training_rows(store: Store, all_docs: list[Doc]) -> tuple[list[list[float]], list[int]]:
     """Decision features and rightness of the labelled pairs whose licence allows fitting:
     the Zyte stories' development part (MIT) and our seed pairs (see RULES.md)."""
-    from rapidfuzz import fuzz as _fuzz
+    import tempfile
 
-    from crosscheck import candidates as cs
     from crosscheck import match
-    from crosscheck import story as story_stage
-    from crosscheck.extract import extract
-    from crosscheck.types import Passage
+    from crosscheck.seeds import seed_pages
     gold = labels()
-    by_doc: dict[str, list[dict]] = defaultdict(list)
-    for g in gold.values():
-        by_doc[g["claim"].split("#")[0]].append(g)
-    texts: dict[str, str] = {}
-    urls: dict[str, Doc] = {}
-    for d in all_docs:
-        if d.key.startswith("zyte:") and split(d.event) == "dev":
-            urls[d.key] = d
-            for sent in extract_claims(extract(d.page).text):
-                texts[sentence_key(d.key, sent.text)] = sent.text
-    # passages may be any sentence of the page, not only claims
-    from crosscheck.claims import split_sentences
-    for d in urls.values():
-        for sent in split_sentences(extract(d.page).text):
-            texts.setdefault(sentence_key(d.key, sent.text), sent.text)
+    zyte = [d for d in all_docs if d.key.startswith("zyte:") and split(d.event) == "dev"]
+    key_of = {d.page.url: d.key for d in zyte}
+    urls = {d.key: d.page.url for d in all_docs}
     x, y = [], []
-    for key, d in urls.items():
-        article = extract(d.page)
-        claims = extract_claims(article.text)
-        exclude = set(store.same_as(article.url, article.text))
-        story = story_stage.find(store, cs.page_terms(store, claims, exclude),
-                                 article.published, exclude)
-        for g in by_doc.get(key, []):
-            other = urls.get(g["passage"].split("#")[0])
-            if other is None or g["claim"] not in texts or g["passage"] not in texts:
-                continue
-            row = store.db.execute("select id, published from articles where url = ?",
-                                   [other.page.url]).fetchone()
-            if row is None:
-                continue
-            claim, text = texts[g["claim"]], texts[g["passage"]]
-            mine, theirs = match.profile(claim), match.profile(text)
-            decision = match.decide(mine, Passage(0, text, row[0], published=row[1]), theirs,
-                                    story)
-            if decision.relation is not None:
-                x.append(match.features(decision, _fuzz.token_set_ratio(mine.norm, theirs.norm)))
-                y.append(int(g["label"] == decision.relation))
-    for row in (json.loads(line) for line in (LABELLED / "seed_pairs.jsonl").open()):
-        mine, theirs = match.profile(row["claim"]), match.profile(row["passage"])
-        decision = match.decide(mine, Passage(0, row["passage"], 0), theirs)
-        if decision.relation is not None:
-            x.append(match.features(decision, _fuzz.token_set_ratio(mine.norm, theirs.norm)))
-            y.append(int(row["relation"] == decision.relation))
+    by_text = decisions(store, [d.page for d in zyte])
+    for (claim, passage), (decision, topic) in by_text.items():
+        doc = key_of.get(decision_url(store, claim, zyte))
+        other = passage_doc(store, passage, urls)
+        g = gold.get((sentence_key(doc, claim), sentence_key(other, passage))) if doc and other \
+            else None
+        if g is not None:
+            x.append(match.features(decision, topic))
+            y.append(int(g["label"] == decision.relation))
+    seeds = {(r["claim"], r["passage"]): r["relation"] for r in
+             (json.loads(line) for line in (LABELLED / "seed_pairs.jsonl").open())}
+    with tempfile.TemporaryDirectory() as folder:
+        seed_store = Store(Path(folder) / "seeds.db")
+        pipeline.ensure_seeded(seed_store)
+        for (claim, passage), (decision, topic) in decisions(seed_store,
+                                                             list(seed_pages())).items():
+            if (claim, passage) in seeds:
+                x.append(match.features(decision, topic))
+                y.append(int(seeds[(claim, passage)] == decision.relation))
     return x, y
+
+
+def decision_url(store: Store, claim: str, docs_: list[Doc]) -> str | None:
+    """The page a claim came from (claims are looked up by text among the pages analysed)."""
+    for d in docs_:
+        if claim in (d.page.text or "") or claim in _texts(d):
+            return d.page.url
+    return None
+
+
+_TEXT: dict[str, str] = {}
+
+
+def _texts(d: Doc) -> str:
+    from crosscheck.extract import extract
+    if d.key not in _TEXT:
+        _TEXT[d.key] = extract(d.page).text
+    return _TEXT[d.key]
+
+
+def passage_doc(store: Store, passage: str, urls: dict[str, str | None]) -> str | None:
+    from crosscheck.store import sentence_hash
+    row = store.db.execute("select a.url from passages p join articles a on a.id = p.article_id "
+                           "where p.hash = ? limit 1", [sentence_hash(passage)]).fetchone()
+    return next((k for k, u in urls.items() if row and u == row[0]), None)
 
 
 def fit(store: Store, all_docs: list[Doc]) -> None:

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import process
 
-from crosscheck.match import SCORER, normalize, relate
+from crosscheck.match import SCORER, SHOW_AT, normalize, relate
 from crosscheck.types import Passage, Sentence
 
 
@@ -105,8 +105,10 @@ def test_any_text_gives_scores_in_range_and_values_from_the_texts(
                    [Passage(i, t, i) for i, t in enumerate(texts)], limit=10)
     for m in found:
         assert 0 <= m.score <= 1
-        assert (m.score >= 0.5) == (m.relation != "related")
+        assert (m.score >= SHOW_AT) == (m.relation != "related")
+        assert (m.confidence is None) == (m.relation == "related")
         assert (m.relation == "conflicts") == bool(m.differences)
+        assert bool(m.reason) == (m.relation != "related")
         for d in m.differences:
             assert d.claim in claim and d.passage in m.passage.text
 

@@ -1,14 +1,16 @@
-"""Near-synonyms (crosscheck.synonyms) and what relate makes of them: the same fact in other
-words corroborates, the same topic does not."""
+"""Near-synonyms (crosscheck.synonyms) and what matching makes of them: the same content in
+other words is a sign of the same fact, the same topic is not."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from crosscheck.match import profile, relate, same_content
+from crosscheck import facts, values
+from crosscheck.facts import same_content
+from crosscheck.match import profile, relate
 from crosscheck.numbers import stem, years_ago
 from crosscheck.synonyms import GROUPS, PHRASES, concept, concepts, rewrite_phrases
-from crosscheck.types import Passage, Sentence
+from crosscheck.types import Difference, Passage, Sentence
 
 
 def judge(claim: str, passage: str, published: str | None = None) -> list[tuple[str, list]]:
@@ -32,7 +34,7 @@ def test_near_synonyms_share_a_concept_and_other_words_keep_their_stem() -> None
     assert concepts(["three", "new", "the", "mutual", "aid"]) == {"mutual", "help"}
 
 
-def test_the_same_fact_in_other_words_corroborates() -> None:
+def test_the_same_fact_in_other_words_is_the_same_content() -> None:
     for claim, passage in [
         ("The two countries signed a pact pledging to help each other if either nation was "
          "attacked.",
@@ -44,16 +46,21 @@ def test_the_same_fact_in_other_words_corroborates() -> None:
          "For a start, the group has a huge steel industry with large-scale production "
          "capabilities."),
     ]:
-        assert judge(claim, passage) == [("corroborates", [])], (claim, passage)
+        ev = facts.evidence(profile(claim), profile(passage))
+        assert "content" in ev.kinds, (claim, passage)
+        assert values.differences(profile(claim), profile(passage)) == []
 
 
 def test_amounts_of_near_synonyms_are_amounts_of_the_same_thing() -> None:
     claim = "Rebels have received {} of ammunition from abroad, officials said."
     passage = ("Officials said the rebels were sent around three million artillery shells from "
                "abroad.")
-    assert judge(claim.format("millions of rounds"), passage) == [("corroborates", [])]
-    assert judge(claim.format("two million rounds"), passage) == [
-        ("conflicts", [("number", "two million rounds", "around three million artillery shells")])]
+    vague, exact = profile(claim.format("millions of rounds")), profile(claim.format(
+        "two million rounds"))
+    assert "amount" in facts.evidence(vague, profile(passage)).kinds
+    assert values.differences(vague, profile(passage)) == []
+    assert values.differences(exact, profile(passage)) == [
+        Difference("number", "two million rounds", "around three million artillery shells")]
 
 
 def test_names_and_a_shared_topic_are_not_the_same_content() -> None:

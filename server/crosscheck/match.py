@@ -43,7 +43,7 @@ RELATED_AT = 50  # SCORER value from which a passage is on the same topic
 CONFLICT_OVERLAP = 0.6  # share of the shorter sentence's content a conflicting one holds
 CONFLICT_SAID = 0.3  # ... and share of the longer one's lower-case words
 OUTSIDE_NAMES = 2  # names a nearly identical sentence from another story must share
-SHOW_AT = 0.75  # confidence from which a corroboration or conflict is shown as one
+SHOW_AT = 0.7  # confidence from which a corroboration or conflict is shown as one
 RANK = {"conflicts": 2, "corroborates": 1, "related": 0}
 
 

@@ -98,7 +98,8 @@ MONTH = r"(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 DATE = re.compile(
     r"\b(?:(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})"
     rf"|{MONTH.format('m1')}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH.format('m2')}(?:,?\s+(?P<y2>\d{{4}}))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH.format('m2')}(?!\.?\s*\d{{1,2}}\b)"
+    rf"(?:,?\s+(?P<y2>\d{{4}}))?"  # not "the 19 Sept. 11 hijackers"
     rf"|{MONTH.format('m3')}\s+(?P<y3>\d{{4}})"
     r"|(?<![x×]\s)(?<![x×])(?P<y4>(?:18|19|20)\d\d)(?![\d%]|[.,]\d|\s*(?:-|to|[x×])\s*\d))\b",
     re.IGNORECASE,
@@ -249,8 +250,9 @@ def step_of(m: re.Match[str], value: float) -> float:
     """The place of the last significant digit written: "5.9 million" 1e5, "3,200" 100,
     "24" 1, "three million" 1e6. Trailing zeros of numbers under 1,000 count as significant."""
     numeral = NUMERAL.search(m.group())
-    if numeral is None:
-        return 10 ** math.floor(math.log10(abs(value))) if value else 1.0
+    if numeral is None:  # words: "twenty-five" is exact, "three million" counts millions
+        scales = [SCALES[w] for w in m.group().lower().split() if w in SCALES]
+        return scales[-1] if scales else 1.0
     written = float(numeral.group().replace(",", ""))
     scale = value / written if written else 1.0
     if numeral[1]:
@@ -307,7 +309,7 @@ def counted(text: str, end: int, vague: bool) -> tuple[list[str], int]:
     words: list[str] = []
     for i in (1, 2):
         word = m[i]
-        if not word or word.lower() in STOPWORDS or NUMBER.fullmatch(word):
+        if not word or word.lower() in STOPWORDS | MONTHS.keys() or NUMBER.fullmatch(word):
             break
         words.append(stem(word))
         end = m.end(i)

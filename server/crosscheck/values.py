@@ -10,9 +10,10 @@ field and share SLOT_WORDS words around them ("Putin arrived on June 19" / "Puti
 June 18"). A value
 differs only when no value of the other side agrees with it, and the other side's value is
 not stated by this side too ("between 2010 and 2015" / "from 2010 to 2015" agree).
-Compatible: ranges that overlap once each value is widened by half the place of its last
-significant digit ("$5.9 million" / "almost $6 million", "3,248" / "3,200"); two maxima
-("up to 119 years" / "up to 21 years") are compared as values.
+Compatible: ranges that overlap once each value is widened by (strictly less than) ROUNDING
+times the place of its last significant digit ("$5.9 million" / "almost $6 million", "3,248" / "3,200"; not
+"three million" / "3,500,000"); two maxima ("up to 119 years" / "up to 21 years") are
+compared as values.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from .synonyms import concept
 from .types import Difference
 
 SLOT_WORDS = 2  # content words two amounts share around them to fill the same slot
+ROUNDING = 0.5  # how far off, in places of its last significant digit, a rounded value may be
+# (strictly less: 3,500,000 is not "three million")
 
 
 def counts_same(q: Quantity, p: Quantity) -> bool:
@@ -44,10 +47,10 @@ def is_maximum(q: Quantity) -> bool:
 
 
 def compatible(a: Quantity, b: Quantity) -> bool:
-    slack = max(a.step, b.step) / 2 + 1e-9 * max(abs(a.value), abs(b.value), 1.0)
+    slack = ROUNDING * max(a.step, b.step)
     if is_maximum(a) and is_maximum(b):
-        return abs(a.value - b.value) <= slack
-    return a.low <= b.high + slack and b.low <= a.high + slack
+        return abs(a.value - b.value) < slack
+    return a.low < b.high + slack and b.low < a.high + slack
 
 
 def states(p: Profile, q: Quantity) -> bool:
