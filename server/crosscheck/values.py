@@ -11,9 +11,9 @@ June 18"). A value
 differs only when no value of the other side agrees with it, and the other side's value is
 not stated by this side too ("between 2010 and 2015" / "from 2010 to 2015" agree).
 Compatible: ranges that overlap once each value is widened by (strictly less than) ROUNDING
-times the place of its last significant digit ("$5.9 million" / "almost $6 million", "3,248" / "3,200"; not
-"three million" / "3,500,000"); two maxima ("up to 119 years" / "up to 21 years") are
-compared as values.
+times the place of its last significant digit ("$5.9 million" / "almost $6 million",
+"3,248" / "3,200"; not "three million" / "3,500,000"); two maxima ("up to 119 years" /
+"up to 21 years") are compared as values.
 """
 
 from __future__ import annotations
