@@ -283,7 +283,10 @@ def report(result: dict[str, Any]) -> str:
             p = m["passage"]
             source = ", ".join(x for x in (p["outlet"] or p["title"], p["published"]) if x)
             source = source or f"article {p['article_id']}"
-            lines.append(f"    [{m['relation']} {m['score']:.2f}] {source}")
+            sure = "" if m.get("confidence") is None else f" {m['confidence']:.0%}"
+            lines.append(f"    [{m['relation']}{sure}] {source}")
+            if m.get("reason"):
+                lines.append(f"      {m['reason']}")
             for d in m["differences"]:
                 lines.append(f"      {d['kind']}: \"{d['claim']}\" here, \"{d['passage']}\" there")
             lines.append(f"      \"{p['text']}\"")

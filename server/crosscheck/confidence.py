@@ -47,10 +47,12 @@ def reason(in_story: bool, ev: Evidence, agreed: Sequence[str],
     parts = ["same story" if in_story else "another story, nearly the same sentence"]
     if agreed:
         parts.append("both: " + ", ".join(agreed[:3]))
-    elif "wording" in ev.kinds or "phrase" in ev.kinds:
-        parts.append("same wording")
+    elif "wording" in ev.kinds:
+        parts.append("nearly the same sentence")
+    elif "phrase" in ev.kinds:
+        parts.append("a phrase in common")
     elif ev.kinds:
-        parts.append("same facts in other words")
+        parts.append("the same facts in other words")
     if diffs:
         parts.append("differs: " + "; ".join(f"{d.claim} / {d.passage}" for d in diffs[:3]))
     return " · ".join(parts)
