@@ -45,10 +45,6 @@ class Evidence:
     # lower-case content words (what is said, not who: names and numbers aside) both use
 
 
-def unvalued(p: Profile) -> str:
-    return " ".join(w for w in p.norm.split() if not w.isdigit())
-
-
 def evidence(claim: Profile, passage: Profile, ago: Sequence[Date] = (),
              rarity: Callable[[str], float] = lambda c: 1.0) -> Evidence:
     mine, theirs = claim.stems - claim.numbers, passage.stems - passage.numbers
@@ -59,7 +55,7 @@ def evidence(claim: Profile, passage: Profile, ago: Sequence[Date] = (),
     if counts_other_things(claim, passage):
         return Evidence((), overlap, names, said)
     signs = {
-        "wording": fuzz.token_sort_ratio(unvalued(claim), unvalued(passage)) >= SAME_WORDING,
+        "wording": fuzz.token_sort_ratio(claim.unvalued, passage.unvalued) >= SAME_WORDING,
         "phrase": shares_wording(claim, passage),
         "content": same_content(claim, passage, rarity),
         "amount": shared_context(claim, passage) >= SAME_THING_WORDS

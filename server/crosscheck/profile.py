@@ -41,6 +41,7 @@ class Profile:
 
     text: str
     norm: str
+    unvalued: str  # norm without its numbers
     words: tuple[str, ...]  # stems, in order
     stems: frozenset[str]  # content-word stems
     phrases: Collection[int]  # runs of SHARED_PHRASE stems, hashed (see `hashed`)
@@ -84,7 +85,7 @@ def profile(text: str) -> Profile:
     senses = same_object(frozenset(map(concept, stems)), stems)
     wording = same_object(frozenset(stem(w) for w in WORDING.findall(text)) - STOPWORDS, stems)
     return Profile(
-        text, norm, words,
+        text, norm, " ".join(w for w in norm.split() if not w.isdigit()), words,
         stems,
         hashed(words, SHARED_PHRASE),
         frozenset(NAME.findall(text[1:])),

@@ -71,7 +71,10 @@ def signature(terms: dict[str, tuple[str, int]]) -> list[tuple[str, int]]:
 def find(store: Store, terms: dict[str, tuple[str, int]], published: str | None,
          exclude: Iterable[int] = ()) -> Story:
     """The stored articles (outside `exclude`) that report the page's story."""
-    sig = signature(terms)
+    total = max(store.passage_count(), 1)
+    small = total < SMALL_STORE
+    # a word more passages hold than this would be held by chance by an article of 10
+    sig = [(w, df) for w, df in signature(terms) if small or df * 10 / total < SURPRISE]
     if not sig:
         return Story()
     excluded = set(exclude)
@@ -80,11 +83,10 @@ def find(store: Store, terms: dict[str, tuple[str, int]], published: str | None,
     for word, df in sig:
         for a in holders[word] - excluded:
             held.setdefault(a, []).append((word, df))
-    total = max(store.passage_count(), 1)
     sizes = store.sizes(held)
     evidence = {}
     for a, words in held.items():
-        if total < SMALL_STORE:
+        if small:
             evidence[a] = STORY_NATS * len(words) / STORY_WORDS
             continue
         chances = [sizes.get(a, 1) * df / total for _, df in words]
