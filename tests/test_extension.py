@@ -259,7 +259,7 @@ def test_checked_sentences_are_marked_in_the_page_and_lead_to_their_claim(
         const found = {conflict: get('crosscheck-conflict'), agree: get('crosscheck-agree')};
         return found.conflict.length && found.agree.length && found;""")
     assert any(FIRST_CLAIM in m for m in marks["conflict"]), marks
-    assert any("ramped up ties" in m for m in marks["agree"]), marks
+    assert any("provide mutual assistance" in m for m in marks["agree"]), marks
     assert panel.page.count(".claim.conflicts") == len(marks["conflict"])
     assert panel.news.count("mark, [class*=crosscheck]") == 0  # highlights, no markup
     first = panel.page.js("return document.querySelector('.claim').id")
