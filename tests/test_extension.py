@@ -398,6 +398,9 @@ def test_nothing_matched_with_an_empty_store(browser: Browser, site: str,
         empty.stop()
 
 
+MUTUAL = "provide mutual assistance in the event of aggression"
+
+
 def shown_passages(panel: Panel, claim: str) -> list[int]:
     return panel.page.js("""const li = [...document.querySelectorAll('.claim')]
           .find((c) => c.querySelector('.claim-text').textContent.includes(args[0]));
@@ -421,11 +424,11 @@ def test_not_the_same_fact_hides_the_card_after_a_recheck_and_undo(
         panel.page.wait("return !document.querySelector('.status.dismissed')")
         assert wrong not in shown_passages(panel, FIRST_CLAIM)
         assert set(shown_passages(panel, FIRST_CLAIM)) == set(before) - {wrong}
-        other = shown_passages(panel, FIRST_CLAIM)[0]
+        other = shown_passages(panel, MUTUAL)[0]  # another claim's card, judged then undone
         panel.page.click(f"button.wrong[data-passage='{other}']")
         panel.page.click("button.undo")
         panel.page.wait("return !document.querySelector('.status.dismissed')")
-        assert other in shown_passages(panel, FIRST_CLAIM)
+        assert other in shown_passages(panel, MUTUAL)
         judged = own.http.get("/api/feedback").json()["feedback"]
         assert [(j["passage_id"], FIRST_CLAIM in j["claim"]) for j in judged] == [(wrong, True)]
     finally:

@@ -153,7 +153,9 @@ function renderAnswer(answer, view) {
   );
 }
 
-// In "All", the claims nothing corroborates or contradicts are folded away under one line.
+// In "All", the claims nothing corroborates or contradicts are folded away under one line;
+// when nothing bears on any claim they are shown, unless there are more than OPEN_UNMATCHED.
+const OPEN_UNMATCHED = 25;
 function renderClaims(shown, answer, view) {
   if (!shown.length) return h("p", { class: "message" }, "No claims in this group.");
   const list = (items) => h("ol", { class: "claims" },
@@ -162,7 +164,8 @@ function renderClaims(shown, answer, view) {
   const rest = shown.filter((item) => !folded.includes(item));
   return h("div", {},
     rest.length ? list(rest) : null,
-    folded.length ? h("details", { class: "more lonely", open: !rest.length },
+    folded.length ? h("details", { class: "more lonely",
+      open: !rest.length && folded.length <= OPEN_UNMATCHED },
       h("summary", {}, `${plural(folded.length, "claim")} nothing corroborates or contradicts`),
       list(folded)) : null,
   );
