@@ -162,7 +162,7 @@ def test_without_shared_the_benchmark_tests_are_named_not_run() -> None:
     assert "3 skipped" in run.stdout
     assert "Benchmark tests not run (3): the benchmark data in ../shared/bench is missing" in (
         run.stdout)
-    for name in ("test_perf_smoke", "test_msrp_beats", "test_fnc1_sample"):
+    for name in ("test_perf_smoke", "test_msrp_figures_hold", "test_fnc1_sample"):
         assert name in run.stdout.split("not run without ../shared")[1]
 
 
