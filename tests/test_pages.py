@@ -107,15 +107,30 @@ def test_without_the_token_a_page_says_how_to_pair(db_path: Path) -> None:
             assert "127.0.0.1:8765/?token=..." in page.text
         assert browser.get("/api/health").status_code == 401
         assert browser.get("/static/site.css").status_code == 200  # nothing of the store
-        paired = browser.get(f"/?token={TOKEN}", follow_redirects=False)
+        opened = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate",
+                  "Sec-Fetch-Dest": "document"}  # what a browser sends for a page in a tab
+        paired = browser.get(f"/?token={TOKEN}", follow_redirects=False, headers=opened)
         assert paired.status_code == 303 and paired.headers["location"] == "/"
         cookie = paired.headers["set-cookie"]
         assert cookie.startswith(f"crosscheck_token_8765={TOKEN};")
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie
-        assert "5 articles" in browser.get("/").text  # the cookie opens the pages
-        assert browser.get("/articles/1").status_code == 200
-        assert browser.get("/api/health").status_code == 200  # and the API the page calls
-        wrong_port = {"Cookie": f"crosscheck_token_9999={TOKEN}"}
+        home = browser.get("/", headers=opened)
+        assert "5 articles" in home.text  # the cookie opens the pages
+        assert f'<meta name="crosscheck-token" content="{TOKEN}">' in home.text  # for its script
+        assert home.headers["cache-control"] == "no-store"
+        assert browser.get("/articles/1", headers=opened).status_code == 200
+        # the same cookie on a fetch (another extension's, say), a frame, or the API: refused
+        fetched = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors",
+                   "Sec-Fetch-Dest": "empty"}
+        framed = {**opened, "Sec-Fetch-Dest": "iframe"}
+        for headers in (fetched, framed, {}):
+            assert browser.get("/articles/1", headers=headers).status_code == 401, headers
+            assert browser.get("/", headers=headers).status_code == 401, headers
+        assert browser.get("/api/health", headers=opened).status_code == 401
+        assert browser.get("/api/health", headers=fetched).status_code == 401
+        assert browser.get("/api/health", headers={"Authorization": f"Bearer {TOKEN}"}
+                           ).status_code == 200  # what the home page's script sends
+        wrong_port = {"Cookie": f"crosscheck_token_9999={TOKEN}", **opened}
         browser.cookies.clear()
         assert browser.get("/", headers=wrong_port).status_code == 401
 
@@ -231,22 +246,32 @@ def test_article_list_and_search(browser: BrowserContext, server: LiveServer) ->
 def test_the_sidebars_stored_copy_opens_through_the_tabs_api(browser: BrowserContext,
                                                              server: LiveServer) -> None:
     """The panel is an extension page. A plain link from it is a cross-site navigation, which
-    the server refuses as it refuses a web page's; a tab the extension opens with
-    `tabs.create` is the browser's own navigation, and the stored copy opens."""
+    the server refuses as it refuses a web page's; the panel opens its "stored copy" links
+    with `tabs.create`, the browser's own navigation, which the pairing cookie opens."""
     worker = browser.service_workers[0] if browser.service_workers else \
         browser.wait_for_event("serviceworker")
     panel = browser.new_page()
     panel.goto(f"chrome-extension://{worker.url.split('/')[2]}/panel/panel.html")
     link = f"{server.url}/articles/2?passage=30"
     panel.evaluate("""href => { const a = document.createElement('a'); a.href = href;
-        a.target = '_blank'; a.id = 'stored'; a.textContent = 'stored copy';
-        document.body.append(a); }""", link)
+        a.target = '_blank'; a.id = 'plain'; a.textContent = 'a plain link';
+        const b = a.cloneNode(true); b.id = 'stored'; b.className = 'stored';
+        document.body.append(a, b); }""", link)
+    with browser.expect_page() as opened:
+        panel.click("#plain")
+    expect(opened.value.locator("body")).to_contain_text("requests from web pages are refused")
+    with browser.expect_page() as opened:
+        panel.click("#stored")  # not paired yet: the page says how
+    expect(opened.value.locator("body")).to_contain_text("pair this browser first")
+    # what the options page does once the extension is paired
+    panel.evaluate("""async ([server, token]) => (await import('../lib/api.js'))
+        .pairPages({server, token})""", [server.url, server.token])
     with browser.expect_page() as opened:
         panel.click("#stored")
-    expect(opened.value.locator("body")).to_contain_text("requests from web pages are refused")
-    panel.evaluate("link => fetch(link, {credentials: 'include'})", server.pairing_link)
-    with browser.expect_page() as opened:
-        panel.evaluate("href => chrome.tabs.create({url: href})", link)
     article = opened.value
     expect(article.locator("mark.chosen")).to_be_visible()
     expect(article).to_have_url(link)
+    # the cookie is the browser's now, but a fetch carrying it (another extension's) gets nothing
+    status = panel.evaluate("href => fetch(href, {credentials: 'include'}).then(r => r.status)",
+                            link)
+    assert status == 401

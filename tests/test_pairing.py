@@ -148,7 +148,7 @@ OTHER_MANIFEST = {"manifest_version": 3, "name": "Someone else's", "version": "1
                   "background": {"service_worker": "worker.js"}}
 PROBE = """async ([server, calls]) => Promise.all(calls.map(async ([method, path, body]) => {
   try {
-    const r = await fetch(server + path, {method, body, cache: 'no-store',
+    const r = await fetch(server + path, {method, body, cache: 'no-store', credentials: 'include',
       headers: body ? {'Content-Type': 'application/json'} : {}});
     return [r.status, await r.text()];
   } catch (e) { return [0, String(e)]; }
@@ -189,6 +189,7 @@ def extension_ids(context: BrowserContext) -> set[str]:
 def probe(page: Page, server: LiveServer) -> list[tuple[int, str]]:
     body = json.dumps(ARTICLE)
     calls = [[method, path, body if method == "POST" else None] for method, path in every_call()]
+    calls += [["GET", path, None] for path in ("/?q=Pyongyang", "/articles/1?passage=1")]
     return page.evaluate(PROBE, [server.url, calls])
 
 
@@ -196,6 +197,10 @@ def test_other_extensions_and_web_pages_get_nothing(browser: BrowserContext,
                                                     server: LiveServer) -> None:
     db = Path(server.proc.args[server.proc.args.index("--db") + 1])
     before = snapshot(db)
+    reader = browser.new_page()  # the reader opened the pairing link: this browser has its cookie
+    reader.goto(server.pairing_link)
+    expect(reader.locator("#counts")).to_contain_text("articles")
+    assert any(c["name"].startswith("crosscheck_token_") for c in browser.cookies())
     others = extension_ids(browser) - {CHROME_ID}
     assert CHROME_ID in extension_ids(browser) and len(others) == 2  # our id comes from the key
     pages = []

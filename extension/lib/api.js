@@ -56,6 +56,17 @@ function errorKind(status) {
   return status < 500 ? "page" : "server";
 }
 
+// The server's own pages (the stored copies) take the token as a cookie, set by opening the
+// pairing link: ask for it once, so that the sidebar's "stored copy" opens paired.
+export async function pairPages({ server, token }) {
+  try {
+    await fetch(`${server}/?token=${encodeURIComponent(token)}`, {
+      credentials: "include", cache: "no-store", redirect: "manual" });
+  } catch {
+    // the pages then ask the reader to open the pairing link themselves
+  }
+}
+
 export async function health(config) {
   return (await call("/api/health", { config })).data;
 }

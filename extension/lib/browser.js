@@ -59,6 +59,12 @@ export function onMarkClicked(listener) {
 
 // --- tabs, panel, toolbar ------------------------------------------------
 
+// A new tab the browser itself opens: the server shows its pages only to such a navigation
+// (a plain link from the panel is a cross-site one, refused as a web page's would be).
+export function openTab(url) {
+  return ext.tabs.create({ url });
+}
+
 // The tab the panel works on: `?tab=ID` in the panel's address when given
 // (tests open the panel page as a tab), else the active tab of the panel's window.
 export async function panelTabId() {

@@ -246,7 +246,7 @@ function renderMatch(match, index, answer) {
       `${Math.round(match.confidence * 100)}% sure`) : null,
       h("span", { class: "outlet", title: passage.title || null }, sourceOf(passage)),
       passage.published ? h("time", { datetime: passage.published }, passage.published) : null,
-      href ? h("a", { href, target: "_blank", rel: "noopener noreferrer",
+      href ? h("a", { href, target: "_blank", rel: "noopener noreferrer", class: web ? null : "stored",
         title: passage.title || null }, web ? "source" : "stored copy") : null,
       match.in_story === false ? h("span", { class: "elsewhere" }, "another story") : null,
     ),

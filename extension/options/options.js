@@ -1,7 +1,7 @@
 // Settings: pairing with the server (address and access token from one link), the two
 // fields by hand, and a connection test.
 
-import { START_COMMAND, START_FROM_SOURCE, health, pairing, settings } from "../lib/api.js";
+import { START_COMMAND, START_FROM_SOURCE, health, pairPages, pairing, settings } from "../lib/api.js";
 import { saveSettings } from "../lib/browser.js";
 
 const form = document.getElementById("settings");
@@ -66,6 +66,7 @@ document.getElementById("pair").addEventListener("submit", async (event) => {
   report("Pairing…", true);
   if (!(await test(config, `Paired with ${config.server}`))) return;
   await saveSettings(config);
+  await pairPages(config);
   form.server.value = config.server;
   form.token.value = config.token;
   event.target.link.value = "";

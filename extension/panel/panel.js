@@ -59,6 +59,13 @@ results.addEventListener("change", (event) => {
   else return;
   draw();
 });
+// The server's stored copy opens in a tab the browser opens (see browser.openTab).
+document.addEventListener("click", (event) => {
+  const stored = event.target.closest?.("a.stored");
+  if (!stored) return;
+  event.preventDefault();
+  browser.openTab(stored.href);
+});
 results.addEventListener("click", (event) => {
   const button = event.target.closest("button");
   if (button?.classList.contains("claim-text")) showClaim(button);

@@ -434,12 +434,13 @@ def create_app(db_path: str, seeds: bool = True, policy: security.Policy | None 
     """The API over the store at `db_path`, guarded by `policy` (default: loopback only).
 
     Raises StoreError if the store cannot be opened or fails its quick check."""
+    policy = policy or security.Policy()
     store = Store(db_path)
     store.check()
     seeded = pipeline.ensure_seeded(store) if seeds and not store.read_only else 0
     app = Starlette(
         routes=routes,
-        middleware=security.middleware(policy or security.Policy()),
+        middleware=security.middleware(policy),
         exception_handlers={HTTPException: http_error, StoreError: storage_error,
                             sqlite3.Error: storage_error, OSError: storage_error,
                             500: server_error},
@@ -448,4 +449,5 @@ def create_app(db_path: str, seeds: bool = True, policy: security.Policy | None 
     app.state.seeded = seeded  # articles of the seed corpus loaded into a new store just now
     app.state.deadline = deadline
     app.state.lanes = limits.lanes()
+    app.state.policy = policy
     return app

@@ -7,8 +7,9 @@ HTML from Jinja2 templates (autoescaped: stored text is untrusted page text), wi
 external resources: the CSS and the one script each page uses come from `/static`, and a
 Content-Security-Policy allows nothing else. The pages pass the same guards as the API and
 ask for the same token: a browser shows it as the cookie that opening the pairing link
-(`/?token=...`, printed by `crosscheck serve`) sets, HttpOnly and SameSite=Strict; without
-it a page says how to pair the browser.
+(`/?token=...`, printed by `crosscheck serve`) sets, HttpOnly and SameSite=Strict, taken only
+when the browser opens a page as a page (see `security.page_token`); without it a page says
+how to pair the browser. The home page's script calls the API with the token as a header.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ HEADERS = {
         "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",  # the home page holds the token for its script
 }
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -88,6 +90,7 @@ def home(request: Request) -> Response:
         "server": f"{request.url.scheme}://{request.url.netloc}", "version": __version__,
         "path": store.path, "size": store_size(store.path), "stats": store.stats(),
         "extension": extension_folder(), "query": query, "articles": rows, "total": total,
+        "token": request.app.state.policy.token or "",
     })
 
 

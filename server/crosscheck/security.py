@@ -215,10 +215,27 @@ def cookie_name(conn: HTTPConnection) -> str:
 
 def page_token(conn: HTTPConnection) -> str:
     """The token a browser shows for the server's own pages: the cookie, or on `GET /` the
-    pairing link's `?token=` (the home page then sets the cookie)."""
-    if conn.scope["path"] == "/" and conn.scope.get("method") == "GET":
-        return conn.query_params.get("token") or conn.cookies.get(cookie_name(conn), "")
+    pairing link's `?token=` (the home page then sets the cookie).
+
+    The cookie counts only on a page, and only when the browser opens it as a page (a
+    top-level navigation): a browser also gives the cookie to another extension's `fetch`
+    with host permissions (Firefox even calls that fetch same-origin), but no script can make
+    a navigation. The API never takes the cookie: the home page's script sends the token, as
+    the extension does.
+    """
+    if conn.scope["path"] == "/" and conn.scope.get("method") == "GET" \
+            and "token" in conn.query_params:  # whoever sends it knows it
+        return conn.query_params["token"]
+    if not (is_page(conn.scope["path"]) and is_navigation(conn)):
+        return ""
     return conn.cookies.get(cookie_name(conn), "")
+
+
+def is_navigation(conn: HTTPConnection) -> bool:
+    """The browser opens this URL as the page in a tab (not a fetch, a frame or an image)."""
+    headers = conn.headers
+    return (headers.get("sec-fetch-mode", "").lower() == "navigate"
+            and headers.get("sec-fetch-dest", "").lower() == "document")
 
 
 def is_page(path: str) -> bool:

@@ -3,6 +3,9 @@
 // everything is built as DOM nodes with text, never as markup.
 
 const form = document.getElementById("check");
+// The API takes the token only as a header, never the page's cookie (which a browser also
+// hands to other extensions): the server writes it into this page, opened as a page only.
+const token = document.querySelector('meta[name="crosscheck-token"]')?.content ?? "";
 const answer = document.getElementById("answer");
 const ORDER = { conflicts: 0, corroborates: 1, related: 2 };
 const BADGES = { conflicts: "Conflicts", corroborates: "Corroborates", related: "Related" };
@@ -83,7 +86,9 @@ async function check(event) {
   answer.replaceChildren(h("p", { class: "busy" }, "Checking against your sources…"));
   try {
     const response = await fetch("/api/analyze", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
     });
     const data = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(data.error || response.statusText);
