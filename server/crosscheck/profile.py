@@ -8,9 +8,12 @@ punctuation).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from array import array
+from pathlib import Path
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz, utils
 
 from .numbers import STOPWORDS, Date, Quantity, dates, digits_for_words, negated, quantities, stem
-from .synonyms import concept, concepts, rewrite_phrases
+from .synonyms import CONCEPT, concept, concepts, rewrite_phrases
 
 SCORER = fuzz.token_set_ratio  # one cdist-able scorer: topics, candidates, the naive baseline
 SHARED_PHRASE = 6  # length of the word runs kept as `phrases`
@@ -75,26 +78,73 @@ def same_object(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
 
 @lru_cache(maxsize=8192)  # about 6 KB each: passages met again by the next claims
 def profile(text: str) -> Profile:
+    return assemble(text, read(text))
+
+
+def read(text: str) -> tuple[Any, ...]:
+    """The costly part of a profile: what the text's words and values are (the regexes, the
+    stemmer, the synonym table). A stored passage's is computed once, when it is stored
+    (`stored_form`), and read back with `stored_profile`."""
     norm = normalize(text)
     plain = rewrite_phrases(unicodedata.normalize("NFKC", text).translate(PLAIN))
-    words = tuple(stem(w) for w in norm.split())
-    stems = frozenset(w for w in words if w not in STOPWORDS)
     found = tuple(dates(text))
-    amounts = tuple(quantities(text, found))
-    units = frozenset().union(*(q.unit for q in amounts))
-    senses = same_object(frozenset(map(concept, stems)), stems)
-    wording = same_object(frozenset(stem(w) for w in WORDING.findall(text)) - STOPWORDS, stems)
-    return Profile(
-        text, norm, " ".join(w for w in norm.split() if not w.isdigit()), words,
-        stems,
-        hashed(words, SHARED_PHRASE),
-        frozenset(NAME.findall(text[1:])),
-        wording, same_object(concepts(WORDING.findall(plain)), wording),
+    return (
+        norm, tuple(stem(w) for w in norm.split()), frozenset(NAME.findall(text[1:])),
+        frozenset(stem(w) for w in WORDING.findall(text)) - STOPWORDS,
+        concepts(WORDING.findall(plain)),
         frozenset((concept(stem(m[1])), concepts(m[2].split())) for m in OF.finditer(plain)),
-        senses, same_object(frozenset(map(concept, stems - units)), senses),
-        frozenset(w for w in words if w.isdigit()),
-        amounts, found, tuple(negated(text)),
+        tuple(quantities(text, found)), found, tuple(negated(text)),
     )
+
+
+def assemble(text: str, parts: tuple[Any, ...]) -> Profile:
+    """The profile from `read`'s parts: set arithmetic and hashing, no regex or stemmer."""
+    norm, words, names, wording, said, of, amounts, found, negations = parts
+    stems = frozenset(words).difference(STOPWORDS)
+    units = frozenset().union(*(q.unit for q in amounts))
+    senses = same_object(frozenset(map(CONCEPT.get, stems, stems)), stems)
+    wording = same_object(wording, stems)
+    numbers = frozenset(w for w in stems if w.isdigit())
+    return Profile(
+        text, norm, " ".join(w for w in norm.split() if not w.isdigit()) if numbers else norm,
+        words, stems, hashed(words, SHARED_PHRASE), names,
+        wording, same_object(said, wording), of,
+        senses, same_object(frozenset(map(CONCEPT.get, stems - units, stems - units)), senses)
+        if units else senses,
+        numbers, amounts, found, negations,
+    )
+
+
+# What a stored form was computed by: the code that reads words and values. A store whose
+# stored forms carry another version has them computed again (store migration).
+SOURCES = ("profile.py", "numbers.py", "synonyms.py")
+VERSION = hashlib.sha256(b"".join(
+    (Path(__file__).parent / name).read_bytes() for name in SOURCES)).hexdigest()[:16]
+
+
+def stored_form(text: str) -> str:
+    """`read`'s parts as compact JSON, kept with the passage in the store."""
+    norm, words, names, wording, said, of, amounts, found, negations = read(text)
+    return json.dumps([
+        norm, " ".join(words), sorted(names), sorted(wording), sorted(said),
+        sorted([a, sorted(b)] for a, b in of),
+        [[q.text, q.value, q.low, q.high, sorted(q.unit), q.head, sorted(q.context), q.start,
+          q.end, q.step] for q in amounts],
+        [[d.text, d.year, d.month, d.day, d.start, d.end] for d in found],
+        [list(n) for n in negations],
+    ], ensure_ascii=False, separators=(",", ":"))
+
+
+def stored_profile(text: str, form: str) -> Profile:
+    """The profile of a stored passage from its stored form: what `profile(text)` gives."""
+    norm, words, names, wording, said, of, amounts, found, negations = json.loads(form)
+    return assemble(text, (
+        norm, tuple(words.split()) if words else (), frozenset(names), frozenset(wording),
+        frozenset(said), frozenset((a, frozenset(b)) for a, b in of),
+        tuple(Quantity(t, v, lo, hi, frozenset(u), h, frozenset(c), s, e, st)
+              for t, v, lo, hi, u, h, c, s, e, st in amounts),
+        tuple(Date(*d) for d in found), tuple(tuple(n) for n in negations),
+    ))
 
 
 def shares(shared: int, a: Collection[Any], b: Collection[Any]) -> tuple[float, float]:
