@@ -13,10 +13,10 @@ import json
 import re
 import unicodedata
 from array import array
-from pathlib import Path
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, utils
