@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -442,8 +441,7 @@ def create_app(db_path: str, seeds: bool = True, policy: security.Policy | None 
         routes=routes,
         middleware=security.middleware(policy),
         exception_handlers={HTTPException: http_error, StoreError: storage_error,
-                            sqlite3.Error: storage_error, OSError: storage_error,
-                            500: server_error},
+                            **dict.fromkeys(store.errors, storage_error), 500: server_error},
     )
     app.state.store = store
     app.state.seeded = seeded  # articles of the seed corpus loaded into a new store just now

@@ -14,7 +14,6 @@ how to pair the browser. The home page's script calls the API with the token as 
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -88,15 +87,14 @@ def home(request: Request) -> Response:
         row["title"] = clean_title(row["title"], row["outlet"], row["url"])
     return page(request, "home.html", {
         "server": f"{request.url.scheme}://{request.url.netloc}", "version": __version__,
-        "path": store.path, "size": store_size(store.path), "stats": store.stats(),
+        "path": store.path, "size": store_size(store.disk_size()), "stats": store.stats(),
         "extension": extension_folder(), "query": query, "articles": rows, "total": total,
         "token": request.app.state.policy.token or "",
     })
 
 
-def store_size(path: str) -> str:
-    """The store's size on disk (with its write-ahead log), e.g. `1.2 MB`."""
-    size = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+def store_size(size: int) -> str:
+    """The store's size on disk, e.g. `1.2 MB`."""
     return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
 
 

@@ -1,4 +1,4 @@
-"""The store: articles and their passages in SQLite, searched with FTS5 doclists.
+"""The SQLite store: articles and their passages in one file, searched with FTS5 doclists.
 
 The only module that touches sqlite-utils. Reads use one connection per
 thread; writes are serialised by a lock and each article (row, passages and
@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import errno
 import functools
-import hashlib
 import json
 import os
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -26,14 +23,12 @@ import numpy as np
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from .types import Article, Passage, Sentence
+from ..types import Article, Passage, Sentence
+from .base import Added, Hit, NotCommitted, Store, StoreError, now, sentence_hash, text_hash
 
 migrations = Migrations("crosscheck")
 T = TypeVar("T")
-Hit = tuple[int, str, int]  # a passage found: (id, text, article id)
-WORD = re.compile(r"\w+")
 TOKENIZE = "porter unicode61 remove_diacritics 2"
-ID_BITS = 40  # a passage id fits in 40 bits; the query index goes above them
 SQLITE_BUSY, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 8, 10, 11  # primary codes
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 
@@ -96,15 +91,6 @@ def count_terms(db: sqlite_utils.Database, counts: Iterable[tuple[str, int]]) ->
     )
 
 
-class StoreError(Exception):
-    """A storage failure the owner has to act on: `status` is the HTTP answer."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def writable(path: Path) -> bool:
     """Can this file (or folder) be written, or made if it does not exist yet?"""
     while not path.exists() and path != path.parent:
@@ -122,7 +108,7 @@ def private_folder(folder: Path) -> None:
 def mapped(method: Callable[..., T]) -> Callable[..., T]:
     """A Store write whose storage failures come out as StoreError (for the API and CLI)."""
     @functools.wraps(method)
-    def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
+    def wrapper(self: SQLiteStore, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
         except (sqlite3.Error, OSError) as exc:
@@ -133,25 +119,9 @@ def mapped(method: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-class NotCommitted(Exception):
-    """A write given up at its last moment: nothing of it was stored."""
+class SQLiteStore(Store):
+    errors = (sqlite3.Error, OSError)
 
-
-def text_hash(text: str) -> str:
-    """Hash of the words of a text, so copies differing in layout hash alike."""
-    canonical = " ".join(WORD.findall(text.lower()))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def sentence_hash(text: str) -> str:
-    return text_hash(text)[:16]
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
         self.read_only = self.path != ":memory:" and not writable(Path(self.path))
@@ -216,6 +186,11 @@ class Store:
                                    f"({exc}): check the disk it is on")
         return None
 
+    def disk_size(self) -> int:
+        """The file with its write-ahead log."""
+        files = (self.path, self.path + "-wal")
+        return sum(os.path.getsize(f) for f in files if os.path.exists(f))
+
     def damage_error(self) -> StoreError:
         return StoreError(503, f"the store ({self.path}) is damaged ({self.damaged}); nothing "
                                "more is written to it. Restore a backup, or save what it holds "
@@ -272,20 +247,11 @@ class Store:
 
     # ------------------------------------------------------------ writes
 
-    def add(self, article: Article, passages: Iterable[Sentence],
-            may_commit: Callable[[], bool] | None = None) -> tuple[int, int, bool]:
-        """Store an article and its passages; returns (id, passages, duplicate).
-
-        `may_commit` is asked last, with the write lock held: if it says no, nothing is
-        stored and NotCommitted is raised."""
-        return self.add_many([(article, passages)], may_commit)[0]
-
     @mapped
     def add_many(
         self, items: Iterable[tuple[Article, Iterable[Sentence]]],
         may_commit: Callable[[], bool] | None = None,
-    ) -> list[tuple[int, int, bool]]:
-        """`add` for many articles in one transaction (bulk import)."""
+    ) -> list[Added]:
         texts: list[str] = []
         with self._writing(may_commit) as db:
             added = [self._insert(db, article, passages, texts) for article, passages in items]
@@ -295,7 +261,7 @@ class Store:
     def _insert(
         self, db: sqlite_utils.Database, article: Article, passages: Iterable[Sentence],
         texts: list[str],
-    ) -> tuple[int, int, bool]:
+    ) -> Added:
         digest = text_hash(article.text)
         existing = self._find(db, article.url, digest)
         if existing is not None:
@@ -459,38 +425,7 @@ class Store:
             f"select text from passages where article_id in ({','.join('?' * len(ids))})", ids,
         )] if ids else []
 
-    def search_many(
-        self, queries: Sequence[Sequence[tuple[str, float]]], exclude: Iterable[int] = (),
-        limit: int = 20,
-    ) -> list[list[Hit]]:
-        """For each query, a list of (word, weight), the `limit` passages outside articles
-        `exclude` whose words weigh most (ties: lowest id first). Each distinct word's FTS5
-        doclist is read once for all queries and summed per passage with numpy: no bm25
-        per row, no SQL grouping."""
-        keys = [(q, word, weight) for q, query in enumerate(queries) for word, weight in query]
-        if not keys:
-            return [[] for _ in queries]
-        lists = self._doclists(sorted({word for _, word, _ in keys}))
-        ids = np.concatenate([lists[word] for _, word, _ in keys])
-        sizes = [len(lists[word]) for _, word, _ in keys]
-        of = np.repeat([q for q, _, _ in keys], sizes)
-        weights = np.repeat([weight for _, _, weight in keys], sizes)
-        pairs, where = np.unique((of << ID_BITS) | ids, return_inverse=True)
-        sums = np.bincount(where.ravel(), weights)
-        of, ids = pairs >> ID_BITS, pairs & ((1 << ID_BITS) - 1)
-        kept = ~np.isin(ids, self._passage_ids(exclude))
-        of, ids, sums = of[kept], ids[kept], sums[kept]
-        order = np.lexsort((ids, -sums, of))  # by query, best first
-        rank = np.arange(len(order)) - np.searchsorted(of[order], of[order])
-        best = order[rank < limit]
-        rows = self._rows(ids[best].tolist())
-        found: list[list[Hit]] = [[] for _ in queries]
-        for q, pid in zip(of[best].tolist(), ids[best].tolist(), strict=True):
-            found[q].append(rows[pid])
-        return found
-
-    def _doclists(self, words: Sequence[str]) -> dict[str, np.ndarray]:
-        """Each word's doclist: the ids of the passages holding its index term."""
+    def doclists(self, words: Sequence[str]) -> dict[str, np.ndarray]:
         lists = {}
         for word in words:
             (ids,) = self.db.execute(
@@ -500,13 +435,13 @@ class Store:
             lists[word] = np.fromstring(ids or "", dtype=np.int64, sep=",")
         return lists
 
-    def _passage_ids(self, articles: Iterable[int]) -> np.ndarray:
+    def passage_ids(self, articles: Iterable[int]) -> np.ndarray:
         ids = sorted(set(articles))
         return np.array([row[0] for row in self.db.execute(
             f"select id from passages where article_id in ({','.join('?' * len(ids))})", ids,
         )] if ids else [], dtype=np.int64)
 
-    def _rows(self, ids: Sequence[int]) -> dict[int, Hit]:
+    def hits(self, ids: Sequence[int]) -> dict[int, Hit]:
         return {row[0]: row for row in self.db.execute(
             "select id, text, article_id from passages "
             "where id in (select value from json_each(?))", [json.dumps(sorted(set(ids)))],
@@ -544,14 +479,11 @@ class Store:
             f"select id, published from articles where id in ({','.join('?' * len(ids))})", ids,
         ).fetchall()) if ids else {}
 
-    def passages_of(self, article_ids: Iterable[int]) -> list[Passage]:
-        """Every passage of these articles, as Passages, in article and reading order."""
-        ids = sorted(set(article_ids))
-        hits = self.db.execute(
+    def reading_order(self, article_ids: Sequence[int]) -> list[Hit]:
+        ids = list(article_ids)
+        return self.db.execute(
             f"select id, text, article_id from passages where article_id in "
             f"({','.join('?' * len(ids))}) order by article_id, seq", ids).fetchall() if ids else []
-        found = self.passages(hits)
-        return [found[pid] for pid, _, _ in hits]
 
     def articles(self) -> list[dict[str, Any]]:
         return list(self.db.query(

@@ -1,0 +1,18 @@
+"""The store, behind one interface (`base.Store`) with a backend per database:
+`Store("path/to.db")` opens SQLite (`sqlite.py`), `Store("postgresql://...")` PostgreSQL
+(`postgres.py`)."""
+
+from .base import (
+    Added,
+    Hit,
+    NotCommitted,
+    Store,
+    StoreError,
+    is_url,
+    now,
+    sentence_hash,
+    text_hash,
+)
+
+__all__ = ["Added", "Hit", "NotCommitted", "Store", "StoreError", "is_url", "now",
+           "sentence_hash", "text_hash"]
