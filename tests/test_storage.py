@@ -6,6 +6,7 @@ read-only, a file damaged on disk, over HTTP against `crosscheck serve`.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import random
@@ -174,3 +175,29 @@ def test_store_files_are_private_whatever_the_umask(tmp_path: Path) -> None:
     for file in fresh.parent.iterdir():
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
 
+
+
+def test_a_read_only_store_of_another_version_reads_no_profile_back(tmpfs: Path) -> None:
+    """Stored profiles made by another version of the code are never read back (issue 15):
+    where the store cannot be written they cannot be made again, so analyses make them."""
+    from test_profile import PAGE
+
+    from crosscheck.pipeline import analyze, ensure_profiles
+    from crosscheck.types import Page
+
+    db = tmpfs / "crosscheck.db"
+    seeded(db)
+    store = Store(db)
+    store.forget_profiles("an older version")
+    store.db.execute("update passages set profile = '[\"stale\"]'")
+    store.db.conn.commit()
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    del store
+    gc.collect()  # every connection closed, or the disk is busy
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    shown = Store(db)
+    assert shown.read_only
+    ensure_profiles(shown)
+    assert not shown.profiles_usable
+    analysis = analyze(shown, Page(text=PAGE))  # a stale form would fail to read
+    assert any(m.relation == "corroborates" for r in analysis.claims for m in r.matches)

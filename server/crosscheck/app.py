@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import anyio
@@ -428,6 +431,26 @@ routes = [
 ]
 
 
+def profiling(store: Store) -> Callable[[Starlette], Any]:
+    """While the server runs, passages stored without a profile (a new version of the code
+    that reads them forgot the old ones) are profiled beside it."""
+
+    def fill() -> None:
+        try:
+            if done := pipeline.fill_profiles(store):
+                logging.getLogger("crosscheck").info("profiled %d stored passages", done)
+        except Exception as exc:  # a damaged or full store: analyses still profile as they go
+            logging.getLogger("crosscheck").warning("stored passages not profiled: %s", exc)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not store.read_only:
+            threading.Thread(target=fill, name="profiles", daemon=True).start()
+        yield
+
+    return lifespan
+
+
 def create_app(db_path: str, seeds: bool = True, policy: security.Policy | None = None,
                deadline: float = DEADLINE) -> Starlette:
     """The API over the store at `db_path`, guarded by `policy` (default: loopback only).
@@ -436,9 +459,11 @@ def create_app(db_path: str, seeds: bool = True, policy: security.Policy | None 
     policy = policy or security.Policy()
     store = Store(db_path)
     store.check()
+    pipeline.ensure_profiles(store)
     seeded = pipeline.ensure_seeded(store) if seeds and not store.read_only else 0
     app = Starlette(
         routes=routes,
+        lifespan=profiling(store),
         middleware=security.middleware(policy),
         exception_handlers={HTTPException: http_error, StoreError: storage_error,
                             **dict.fromkeys(store.errors, storage_error), 500: server_error},

@@ -53,6 +53,7 @@ def open_store(db_path: str, no_seeds: bool) -> Store:
     from .store import Store
 
     store = Store(db_path)
+    pipeline.ensure_profiles(store)
     if not no_seeds:
         loaded = pipeline.ensure_seeded(store)
         if loaded:
@@ -346,12 +347,13 @@ def prepare(page: Page) -> tuple[Article, list[Sentence]] | None:
     """A page's article and passages (runs in a worker process), or None without text."""
     from .claims import passages
     from .extract import ExtractError, extract
+    from .profile import for_storage
 
     try:
         article = extract(page)
     except ExtractError:
         return None
-    return article, passages(article.text)
+    return article, for_storage(passages(article.text))
 
 
 def write(store: Store, batch: list[tuple[Article, list[Sentence]]]) -> int:

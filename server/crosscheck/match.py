@@ -34,7 +34,7 @@ from rapidfuzz import process
 
 from . import confidence, facts, values
 from .numbers import years_ago
-from .profile import SCORER, Profile, normalize, profile
+from .profile import SCORER, Profile, normalize, of_passage, profile
 from .story import Story
 from .types import Difference, Match, Passage, Sentence
 
@@ -121,7 +121,7 @@ def relate(claim: Sentence, candidates: list[Passage], limit: int = 5,
     """The candidates that bear on the claim: conflicts and corroborations first, most
     confident first. Without a story, every passage counts as one of the story's."""
     mine = profile(claim.text)
-    theirs = [profile(p.text) for p in candidates]
+    theirs = [of_passage(p) for p in candidates]
     held: Counter[str] = Counter()
 
     def rarity(c: str) -> float:  # counted on first use: most claims never need it

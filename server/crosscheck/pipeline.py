@@ -16,6 +16,7 @@ from .claims import extract_claims, passages
 from .extract import extract
 from .match import profile, relate
 from .names import clean_title, outlet_name
+from .profile import VERSION, for_storage, stored_form
 from .seeds import seed_pages
 from .store import Store
 from .types import Analysis, ClaimResult, Match, Page, match_json
@@ -67,11 +68,33 @@ def copies_of(store: Store, claims: list[str]) -> set[int]:
 
 def add(store: Store, page: Page, may_commit: Callable[[], bool] | None = None) -> Added:
     article = extract(page)
-    return Added(*store.add(article, passages(article.text), may_commit))
+    return Added(*store.add(article, for_storage(passages(article.text)), may_commit))
+
+
+def ensure_profiles(store: Store) -> None:
+    """The stored profiles are this code's: those another version made are forgotten (and
+    made again by `fill_profiles`); a store that cannot be written reads none back."""
+    if store.profile_version() == VERSION:
+        return
+    if store.read_only:
+        store.profiles_usable = False
+    else:
+        store.forget_profiles(VERSION)
+
+
+def fill_profiles(store: Store, batch: int = 500) -> int:
+    """Profile the passages stored without one (after `ensure_profiles` forgot those of an
+    older version); how many. Runs beside the server, a short transaction a batch."""
+    done, after = 0, 0
+    while rows := store.unprofiled(after, batch):
+        store.set_profiles([(pid, stored_form(text)) for pid, text in rows])
+        done, after = done + len(rows), rows[-1][0]
+    return done
 
 
 def ensure_seeded(store: Store) -> int:
     """Load the seed corpus into an empty store; returns how many were added."""
+    ensure_profiles(store)
     if not store.is_empty():
         return 0
     added = sum(not add(store, page).duplicate for page in seed_pages())

@@ -13,8 +13,8 @@ import json
 import re
 import unicodedata
 from array import array
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, utils
 
 from .numbers import STOPWORDS, Date, Quantity, dates, digits_for_words, negated, quantities, stem
 from .synonyms import CONCEPT, concept, concepts, rewrite_phrases
+from .types import Passage, Sentence
 
 SCORER = fuzz.token_set_ratio  # one cdist-able scorer: topics, candidates, the naive baseline
 SHARED_PHRASE = 6  # length of the word runs kept as `phrases`
@@ -135,6 +136,19 @@ def stored_form(text: str) -> str:
     ], ensure_ascii=False, separators=(",", ":"))
 
 
+def for_storage(sentences: Iterable[Sentence]) -> list[Sentence]:
+    """Passages about to be stored, each with its profile's stored form."""
+    return [replace(s, profile=stored_form(s.text)) for s in sentences]
+
+
+def of_passage(passage: Passage) -> Profile:
+    """A stored passage's profile: read back from its stored form when it has one."""
+    if passage.profile is None:
+        return profile(passage.text)
+    return stored_profile(passage.text, passage.profile)
+
+
+@lru_cache(maxsize=8192)  # as `profile`: passages met again by the next claims
 def stored_profile(text: str, form: str) -> Profile:
     """The profile of a stored passage from its stored form: what `profile(text)` gives."""
     norm, words, names, wording, said, of, amounts, found, negations = json.loads(form)

@@ -46,6 +46,9 @@ class Sentence:
     text: str
     start: int
     end: int
+    # a passage to store: its profile's stored form (profile.stored_form), read back by
+    # matching instead of computing it again for every analysis
+    profile: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Passage:
     outlet: str | None = None
     url: str | None = None
     published: str | None = None
+    profile: str | None = field(default=None, compare=False, repr=False)  # as in Sentence
 
 
 @dataclass(frozen=True)

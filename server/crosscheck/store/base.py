@@ -66,6 +66,7 @@ class Store(ABC):
 
     path: str  # where it is, as shown to its owner (a URL without its password)
     read_only: bool = False
+    profiles_usable: bool = True  # False: the stored profiles are another version's
     errors: tuple[type[BaseException], ...] = ()  # what `failure` may turn into a StoreError
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Store:
@@ -220,6 +221,26 @@ class Store(ABC):
     @abstractmethod
     def reading_order(self, article_ids: Sequence[int]) -> list[Hit]:
         """The hits of every passage of these articles, by article, then in reading order."""
+
+    # ------------------------------------------------------------ stored profiles
+
+    @abstractmethod
+    def profile_version(self) -> str | None:
+        """The version of the code that made the stored profiles (`profile.VERSION`)."""
+
+    @abstractmethod
+    def forget_profiles(self, version: str) -> None:
+        """Drop every stored profile and record `version` as the one they will be made by,
+        in one transaction: a profile made by other code is never read back."""
+
+    @abstractmethod
+    def unprofiled(self, after: int, limit: int) -> list[tuple[int, str]]:
+        """Up to `limit` (id, text) of the passages stored without a profile, by id, after
+        passage `after`."""
+
+    @abstractmethod
+    def set_profiles(self, forms: Sequence[tuple[int, str]]) -> None:
+        """Keep these (passage id, profile) (a passage removed meanwhile is skipped)."""
 
     # ------------------------------------------------------------ reads for people
 

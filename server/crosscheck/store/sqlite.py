@@ -83,6 +83,14 @@ def m003_feedback(db: sqlite_utils.Database) -> None:
     db["feedback"].create_index(["claim_hash", "passage_id"], unique=True)
 
 
+@migrations()
+def m004_profiles(db: sqlite_utils.Database) -> None:
+    """Each passage's profile as matching reads it (profile.stored_form), made when it is
+    stored; `meta` says which version of the code made them (see Store.forget_profiles)."""
+    db.execute("alter table passages add column profile text")
+    db.execute("create table meta (key text primary key, value text) without rowid")
+
+
 def count_terms(db: sqlite_utils.Database, counts: Iterable[tuple[str, int]]) -> None:
     db.conn.executemany(
         "insert into terms (term, df) values (?, ?) "
@@ -103,6 +111,11 @@ def private_folder(folder: Path) -> None:
     if not folder.exists():
         folder.mkdir(parents=True)
         folder.chmod(0o700)
+
+
+def undecodable(exc: BaseException) -> bool:
+    """Text that is not UTF-8 read back: only UTF-8 is written, so the file is damaged."""
+    return isinstance(exc, sqlite3.OperationalError) and "Could not decode" in str(exc)
 
 
 def mapped(method: Callable[..., T]) -> Callable[..., T]:
@@ -171,7 +184,7 @@ class SQLiteStore(Store):
         code = getattr(exc, "sqlite_errorcode", None)
         primary = code & 0xFF if isinstance(code, int) else None
         number = exc.errno if isinstance(exc, OSError) else None
-        if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        if primary in (SQLITE_CORRUPT, SQLITE_NOTADB) or undecodable(exc):
             self.damaged = str(exc)
             return self.damage_error()
         if primary == SQLITE_FULL or number in (errno.ENOSPC, errno.EDQUOT):
@@ -275,7 +288,7 @@ class SQLiteStore(Store):
         article_id = db["articles"].insert(row).last_pk
         rows = [
             {"article_id": article_id, "seq": i, "start": s.start, "end": s.end,
-             "text": s.text, "hash": sentence_hash(s.text)}
+             "text": s.text, "hash": sentence_hash(s.text), "profile": s.profile}
             for i, s in enumerate(passages)
         ]
         db["passages"].insert_all(rows, batch_size=500)
@@ -454,7 +467,34 @@ class SQLiteStore(Store):
         meta = {row[0]: row[1:] for row in self.db.execute(
             f"select id, title, outlet, url, published from articles "
             f"where id in ({','.join('?' * len(ids))})", ids)} if ids else {}
-        return {pid: Passage(pid, text, aid, *meta[aid]) for pid, text, aid in hits}
+        forms = dict(self.db.execute(
+            "select id, profile from passages where id in (select value from json_each(?))",
+            [json.dumps(sorted({pid for pid, _, _ in hits}))]))
+        return {pid: Passage(pid, text, aid, *meta[aid],
+                             profile=forms.get(pid) if self.profiles_usable else None)
+                for pid, text, aid in hits}
+
+    def profile_version(self) -> str | None:
+        row = self.db.execute("select value from meta where key = 'profile'").fetchone()
+        return row[0] if row else None
+
+    @mapped
+    def forget_profiles(self, version: str) -> None:
+        with self._writing() as db:
+            db.execute("update passages set profile = null where profile is not null")
+            db.execute("insert or replace into meta (key, value) values ('profile', ?)",
+                       [version])
+
+    def unprofiled(self, after: int, limit: int) -> list[tuple[int, str]]:
+        return self.db.execute(
+            "select id, text from passages where id > ? and profile is null order by id "
+            "limit ?", [after, limit]).fetchall()
+
+    @mapped
+    def set_profiles(self, forms: Sequence[tuple[int, str]]) -> None:
+        with self._writing() as db:
+            db.conn.executemany("update passages set profile = ? where id = ?",
+                                [(form, pid) for pid, form in forms])
 
     def articles_holding(self, words: Sequence[str]) -> dict[str, set[int]]:
         """For each word, the stored articles with a passage holding its index term."""
