@@ -27,8 +27,10 @@ import sys
 import tarfile
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from crosscheck.profile import for_storage
 from crosscheck.store import Store
 from crosscheck.types import Article, Page, Sentence
 
@@ -183,18 +185,24 @@ def grow(store: Store, target: int) -> None:
     have = store.stats()["passages"]
     batch: list[tuple[Article, list[Sentence]]] = []
     k = 0
-    while have < target:
-        k += 1
-        for meta, texts in real:
-            texts = texts[: target - have]
-            if not texts:
-                break
-            batch.append(variant_article(meta, texts, k, vocab))
-            have += len(texts)
-            if len(batch) == 500:
-                store.add_many(batch)
-                batch = []
-    store.add_many(batch)
+    with ProcessPoolExecutor() as pool:  # passages are profiled as they are stored
+
+        def store_batch() -> None:
+            profiled = pool.map(for_storage, [spans for _, spans in batch], chunksize=25)
+            store.add_many(list(zip([a for a, _ in batch], profiled, strict=True)))
+
+        while have < target:
+            k += 1
+            for meta, texts in real:
+                texts = texts[: target - have]
+                if not texts:
+                    break
+                batch.append(variant_article(meta, texts, k, vocab))
+                have += len(texts)
+                if len(batch) == 500:
+                    store_batch()
+                    batch = []
+        store_batch()
     store.optimize()
 
 
