@@ -204,6 +204,37 @@ def test_conflict_24_vs_25_years_comes_first(browser: Browser, site: str,
     panel.shot("conflict-dark")
 
 
+def test_a_stored_copy_opens_paired_from_the_sidebar(browser: Browser, site: str,
+                                                    server: LiveServer) -> None:
+    """Pairing through the options also pairs the server's pages (its cookie), and the
+    sidebar opens a "stored copy" in a tab the browser opens: the stored article shows,
+    scrolled to the passage, not a refusal or the page saying how to pair."""
+    panel = Panel(browser, f"{site}/caliber.html", server.url)
+    page = panel.page
+    page.goto(f"{panel.ext}/options/options.html")
+    page.wait("return !document.querySelector('#fields').disabled")
+    page.fill("#link", server.pairing_link)
+    page.click("#pair button[type=submit]")
+    page.wait_text("#result", lambda t: t.startswith(f"Paired with {server.url}"))
+    tab = page.js("const tabs = await (globalThis.browser ?? chrome).tabs.query({});"
+                  " return tabs.find((t) => t.url === args[0]).id", f"{site}/caliber.html")
+    page.goto(f"{panel.ext}/panel/panel.html?tab={tab}")
+    page.wait("return !document.querySelector('#check').disabled")
+    panel.check()
+    link = page.js("return document.querySelector('.match a.stored').href")
+    page.click(".match a.stored")
+    shown = page.wait("""const ext = globalThis.browser ?? chrome;
+        const tab = (await ext.tabs.query({})).find((t) => t.url === args[0]
+          && t.status === 'complete');
+        if (!tab) return null;
+        const [found] = await ext.scripting.executeScript({target: {tabId: tab.id},
+          func: () => [document.querySelector('mark.chosen')?.textContent ?? '',
+                       document.body.innerText.slice(0, 200)]});
+        return found.result[0] ? found.result : null;""", link)
+    assert shown[0].strip() and "pair this browser" not in shown[1], shown
+    assert "refused" not in shown[1]
+
+
 def test_filters_show_only_their_claims(browser: Browser, site: str, server: LiveServer) -> None:
     panel = Panel(browser, f"{site}/caliber.html", server.url)
     panel.check()
