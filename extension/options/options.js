@@ -66,10 +66,10 @@ document.getElementById("pair").addEventListener("submit", async (event) => {
   report("Pairing…", true);
   if (!(await test(config, `Paired with ${config.server}`))) return;
   await saveSettings(config);
-  await pairPages(config);
   form.server.value = config.server;
   form.token.value = config.token;
   event.target.link.value = "";
+  await pairPages(config);
 });
 
 const current = await settings();
