@@ -131,7 +131,9 @@ def test_the_quick_start_from_a_fresh_clone(clone: Path, news_site: str, tmp_pat
         assert "loaded the seed corpus, 5 articles" in out
         assert f"Next: load the browser extension from {clone / 'extension'}" in out
         link = re.search(re.escape(link_shape) + r"\S+", out).group(0)
-        page = httpx.get(link, timeout=10, follow_redirects=True)
+        opened = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate",
+                  "Sec-Fetch-Dest": "document"}  # a browser opening the link in a tab
+        page = httpx.get(link, timeout=10, follow_redirects=True, headers=opened)
         assert page.status_code == 200 and re.search(r"5 articles,\s+107 passages", page.text)
         installed = subprocess.run([str(clone / ".venv/bin/python"), "-m", "pip", "list"],
                                    capture_output=True, text=True, check=True).stdout.lower()
