@@ -6,11 +6,12 @@ HTML, in order:
 2. `metadata.read`: title, author, date, outlet, URL, language, from the
    untouched tree.
 3. `preclean`: drop what is never article text (head, nav, footer, hidden
-   elements, figures and captions, the page's `<h1>` title, buttons, share
-   bars, bylines, a list of teaser `<article>`s inside the article) and
-   un-class embedded quotes (tweets) so readability keeps them.
+   elements, figures and captions, the page's first `<h1>` (its title),
+   buttons, share bars, bylines, a list of teaser `<article>`s inside the
+   article) and un-class embedded quotes (tweets) so readability keeps them.
 4. readability-lxml picks the main content (`Readable`: without its own
-   cleaning pass, which `preclean` replaces).
+   cleaning pass, which `preclean` replaces, and with four of its rules put
+   back as Readability.js has them).
 5. `html_blocks` turns it into paragraphs (block elements break, inline
    elements never split words) and `is_boilerplate` drops link-only teaser
    lines, furniture lines and the title repeated.
@@ -31,6 +32,7 @@ from functools import cached_property
 import lxml.etree
 import lxml.html
 from readability import Document
+from readability.readability import REGEXES
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from . import furniture, metadata
@@ -42,10 +44,11 @@ BLOCK_TAGS = {
     "footer", "aside", "dd", "dt", "dl", "main", "address", "hr", "nav", "form",
 }
 LISTS = {"ul", "ol", "dl", "table", "tbody"}
+ITEM_LISTS = {"ul", "ol", "dl"}
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title", "svg"}
 CODE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe")  # never text to read
-DROP_TAGS = ("head", "nav", "footer", "figure", "figcaption", "h1", "button", "select", "dialog",
-             "menu")
+DROP_TAGS = ("head", "nav", "footer", "figure", "figcaption", "button", "select", "dialog", "menu")
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 MOST_TEXT = 0.5  # an element with more than this share of the page's text is never dropped
 # What an element's class or id names it, when that is never article text: captions, credits,
 # bylines, share bars and hover cards (any element), and, on containers only (a code token
@@ -226,6 +229,9 @@ def preclean(root: lxml.html.HtmlElement) -> None:
     keep = MOST_TEXT * text_length(root if body is None else body)
     for el in list(root.iter(*DROP_TAGS)):
         drop(el, keep)
+    title = next(root.iter("h1"), None)  # the page's title; later <h1>s head sections (Medium)
+    if title is not None:
+        drop(title, keep)
     for outer in root.xpath("//article[count(.//article) >= $n]", n=TEASER_CARDS):
         for el in outer.xpath(".//article"):
             drop(el, keep)
@@ -263,9 +269,23 @@ def drop(el: lxml.html.HtmlElement, keep: float | None = None) -> None:
         el.drop_tree()
 
 
+UNLIKELY = REGEXES["unlikelyCandidatesRe"]
+MAYBE = REGEXES["okMaybeItsACandidateRe"]
+KEEPS_UNLIKELY = lxml.etree.XPath(
+    "ancestor-or-self::pre | ancestor-or-self::code | ancestor::table"
+    " | descendant-or-self::main | descendant-or-self::article | descendant-or-self::math")
+TABLE_PARTS = ("tbody", "thead", "tfoot")
+SENTENCE_STOP = re.compile(r"\.( |$)")
+
+
 class Readable(Document):
     """readability's Document on a tree `preclean` already cleaned: skip its own cleaner,
-    which copies the tree and rewrites every link (a third of the time per page)."""
+    which copies the tree and rewrites every link (a third of the time per page). Where
+    readability-lxml strays from Readability.js (Mozilla's, which Firefox's reader view
+    runs) in a way that loses article text, Readability.js's rule is put back: unlikely
+    candidates are never links nor inside a table, the pick climbs to an ancestor that
+    scores higher, a sibling paragraph is measured by its whole text, and a heading is
+    not dropped for being a link."""
 
     def _parse(self, input: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
         self.encoding = "utf-8"
@@ -273,15 +293,77 @@ class Readable(Document):
 
     def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
         """readability's own, with text lengths counted in C (its version cleans the whole text
-        of every candidate with three regexes: half the time of a long page), and links to
-        the page itself not counted (readability drops a heading that is its own anchor)."""
+        of every candidate with three regexes: half the time of a long page), and links that
+        do not lead off the page not counted (readability drops a heading that is its own
+        anchor). A heading counts no links: readability-lxml drops a heading that is a link
+        (a film's name in a list of reviews), Readability.js does not; `is_boilerplate` judges
+        it later with what follows it."""
+        if elem.tag in HEADINGS:
+            return 0.0
         links = sum(text_length(a) for a in elem.iterdescendants("a") if not is_anchor(a))
         return links / max(text_length(elem), 1)
 
+    def remove_unlikely_candidates(self) -> None:
+        """Drop what is named like a comment, footer or menu, as readability does, but never a
+        link (its text belongs to its sentence: a note's `class="popup"` link) nor what lies
+        inside a table, as Readability.js does."""
+        for elem in list(self.html.iter("*")):
+            if elem.tag in ("html", "body", "a"):
+                continue
+            name = f"{elem.get('class', '')} {elem.get('id', '')}"
+            if (len(name) > 1 and UNLIKELY.search(name) and not MAYBE.search(name)
+                    and not KEEPS_UNLIKELY(elem)):
+                elem.drop_tree()
+
+    def select_best_candidate(self, candidates: dict) -> dict | None:
+        """readability's pick, then Readability.js's climb: up the ancestors while their
+        scores stay above a third of the pick's, taking the first that scores more than the
+        one below it (the paragraphs before a "read more" box). A pick inside a table is the
+        table, whose siblings (a list's introduction) may then join."""
+        best = super().select_best_candidate(candidates)
+        if best is None:
+            return None
+        last = best["content_score"]
+        for parent in best["elem"].iterancestors():
+            if parent.tag == "body":
+                break
+            if parent not in candidates:
+                continue
+            score = candidates[parent]["content_score"]
+            if score < best["content_score"] / 3:
+                break
+            if score > last:
+                best = candidates[parent]
+                break
+            last = score
+        table = best["elem"].getparent()
+        if best["elem"].tag in TABLE_PARTS and table is not None:
+            best = candidates[table] = {"content_score": best["content_score"], "elem": table}
+        return best
+
+    def get_article(self, candidates: dict, best_candidate: dict,
+                    html_partial: bool = False) -> lxml.html.HtmlElement:
+        """readability joins a sibling paragraph of over 80 characters, or a shorter one with
+        no links that ends a sentence, but counts only the text before its first inline
+        element (an introduction that opens in bold is left out). Such paragraphs are
+        measured by their whole text, as Readability.js does, and marked to join."""
+        join = max(10, best_candidate["content_score"] * 0.2)
+        parent = best_candidate["elem"].getparent()
+        for sibling in parent if parent is not None else ():
+            if sibling.tag != "p" or sibling in candidates:
+                continue
+            links = self.get_link_density(sibling)
+            if ((text_length(sibling) > 80 and links < 0.25) or (
+                    links == 0 and SENTENCE_STOP.search(one_line(sibling.text_content())))):
+                candidates[sibling] = {"content_score": join, "elem": sibling}
+        return super().get_article(candidates, best_candidate, html_partial)
+
 
 def is_anchor(link: lxml.html.HtmlElement) -> bool:
-    """A link to a place on the same page (a heading's own anchor): not a way off the page."""
-    return link.get("href", "").startswith("#")
+    """A link that does not lead off the page: to a place on it (a heading's own anchor), to
+    a script (a note that pops up over a word), or no link at all (`<a name>`)."""
+    href = link.get("href", "").strip().lower()
+    return not href or href.startswith(("#", "javascript:"))
 
 
 @dataclass
@@ -291,6 +373,7 @@ class Block:
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
     in_list: int = 0  # the list (<ul>, <ol>, <dl>) it is an item of: a number, 0 for none
+    heading: bool = False
 
     @cached_property
     def text(self) -> str:
@@ -298,7 +381,8 @@ class Block:
 
 
 def html_blocks(root: lxml.html.HtmlElement) -> list[Block]:
-    """Block elements become paragraph breaks; inline elements never split words."""
+    """Block elements become paragraph breaks; inline elements never split words. An item of
+    a list nested in a list's item counts as an item of the outer list."""
     blocks = [Block()]
 
     def add(text: str | None, in_link: bool) -> None:
@@ -306,23 +390,24 @@ def html_blocks(root: lxml.html.HtmlElement) -> list[Block]:
             blocks[-1].parts.append(text)
             blocks[-1].link_chars += len(text.strip()) if in_link else 0
 
-    def walk(el: lxml.html.HtmlElement, in_link: bool, in_list: int) -> None:
+    def walk(el: lxml.html.HtmlElement, in_link: bool, in_list: int, in_item: bool) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in SKIP_TAGS or not tag:
             add(el.tail, in_link)
             return
         inner_link = in_link or (tag == "a" and not is_anchor(el))
-        inner_list = len(blocks) if tag in LISTS else in_list
+        nested = in_item and tag in ITEM_LISTS
+        inner_list = len(blocks) if tag in LISTS and not nested else in_list
         if tag in BLOCK_TAGS or tag == "br":
-            blocks.append(Block(in_list=inner_list))
+            blocks.append(Block(in_list=inner_list, heading=tag in HEADINGS))
         add(el.text, inner_link)
         for child in el:
-            walk(child, inner_link, inner_list)
+            walk(child, inner_link, inner_list, in_item or tag == "li")
         if tag in BLOCK_TAGS:
             blocks.append(Block(in_list=in_list))
         add(el.tail, in_link)
 
-    walk(root, False, 0)
+    walk(root, False, 0, False)
     return [b for b in blocks if b.text]
 
 
@@ -333,11 +418,16 @@ def is_link_line(block: Block) -> bool:
             and len(text.split()) <= SHORT_BLOCK and not text.startswith(("http://", "https://")))
 
 
-def is_boilerplate(block: Block, title: str | None, lists: set[int] = frozenset()) -> bool:
+def is_boilerplate(block: Block, title: str | None, lists: set[int] = frozenset(),
+                   after: Block | None = None) -> bool:
     """A link line (unless an item of one of `lists`, lists that also hold prose: a list of
-    links alone is a menu or teasers), a furniture line, or the title again."""
+    links alone is a menu or teasers; or a heading followed, as `after`, by a paragraph longer
+    than a teaser's dek: the reviewed game or film a section is about), a furniture line, or
+    the title again."""
     text = block.text
-    if is_link_line(block) and block.in_list not in lists:
+    heads_section = (block.heading and after is not None
+                     and furniture.word_count(after.text) >= furniture.LONG_PROSE_WORDS)
+    if is_link_line(block) and block.in_list not in lists and not heads_section:
         return True
     if len(text.split()) <= 12 and (furniture.is_furniture(text)
                                     or furniture.is_teaser_heading(text)):
@@ -382,7 +472,8 @@ def extract_html(html: str | bytes, url: str | None = None) -> Article:
     preclean(root)
     blocks = main_blocks(root, url)
     lists = {b.in_list for b in blocks if b.in_list and not is_link_line(b)}
-    kept = [b.text for b in blocks if not is_boilerplate(b, info.title, lists)]
+    kept = [b.text for b, after in zip(blocks, [*blocks[1:], None], strict=False)
+            if not is_boilerplate(b, info.title, lists, after)]
     if not kept:
         raise ExtractError("the page has no text")
     return Article(text="\n\n".join(kept), title=info.title, url=info.url, outlet=info.outlet,

@@ -53,11 +53,13 @@ FURNITURE = re.compile(
 CALL_TO_ACTION = re.compile(
     r"""^(?:
       share(?:\s+(?:this|on|via|the\s+story|the\s+article)\b|\s*:)|like\s+this\s*:|
-      advert(?:isement)?\b|tags?\s*:|related(?:\s+\w+)?\s*:|(?:read|see)\s+(?:more|also)\b|
+      advert(?:isement)?\b|tags?\s*:|filed\s+(?:under|in)\b|related(?:\s+\w+)?\s*:|
+      (?:read|see)\s+(?:more|also)\b|
       also\s+read\b|also\s+on\s+[\w-]+\.\w{2,}|more\s*:|click\s+here|don.t\s+miss|
       you\s+(?:may|might)\s+also\s+like|leggi\s+anche|this\s+slideshow\s+requires|
       follow\s+us|sign\s+up\s+(?:for|to|now)|subscribe\s+(?:to|now|for)|tell\s+us\s+what|
-      print\s+(?:this|article|page)|e-?mail\s+(?:this|us|the\s+author)
+      print\s+(?:this|article|page)|e-?mail\s+(?:this|us|the\s+author)|
+      join\s+the\s+(?:conversation|discussion)\b
     )""",
     re.I | re.X,
 )
@@ -98,11 +100,12 @@ TEASER = re.compile(
       (?:more|other|related|latest|popular|recommended|similar|further)\s+
         (?:stories|articles|news|reads?|posts|topics|from\b.*|on\b.*|in\b.*)|
       plus\s+d.histoires.*|other\s+topics\s+of\s+interest|related|recommended(?:\s+for\s+you)?|
-      (?:read|see)\s+(?:more|also)|also\s+read|you\s+(?:may|might)\s+also\s+like|most\s+read|
+      (?:read|see)\s+(?:more|also)|also\s+read|most\s+read|
+      you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)|
       keywords?|tags?|topics|next|previous|next\s+story|previous\s+story|up\s+next|
       trending(?:\s+now)?|don.t\s+miss|what\s+to\s+read\s+next|leggi\s+anche|lire\s+aussi|
       mehr\s+zum\s+thema|lee\s+también|читайте\s+также
-    )\s*:?\s*$""",
+    )\s*(?::|\.\.\.|…)?\s*$""",
     re.I | re.X,
 )
 DATE_FORMATS = ("%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%Y-%m-%d", "%B %d %Y")
