@@ -75,11 +75,14 @@ CANDIDATE = "data-crosscheck-candidate"
 CANDIDATE_WORDS = (
     "caption", "credit", "byline", "share", "social", "comment", "disqus", "respond", "related",
     "recirc", "outbrain", "taboola", "newsletter", "stories", "hover", "popover", "tooltip",
-    "cookie", "consent", "gdpr")
+    "cookie", "consent", "gdpr", "author", "dateline", "writtenby")
 CANDIDATES_CSS = ", ".join(
     [f'[{attr}*="{word}" i]' for word in CANDIDATE_WORDS for attr in ("class", "id")]
     + ["[hidden]", "[aria-hidden]", '[style*="none" i]', '[style*="hidden" i]',
-       '[role="tooltip"]'])
+       '[role="tooltip"]', '[rel="author" i]', '[itemprop*="author" i]'])
+# A byline as Readability.js finds one: so named or marked, and short.
+BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
+BYLINE_CHARS = 100
 MARKED = lxml.etree.XPath(f"//*[@{CANDIDATE}]")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
@@ -219,11 +222,14 @@ def mark_candidates(root: lxml.html.HtmlElement) -> None:
         name = f"{el.get('class', '')} {el.get('id', '')}".lower()
         if (any(word in name for word in CANDIDATE_WORDS) or "none" in el.get("style", "")
                 or "hidden" in el.get("style", "") or el.get("hidden") is not None
-                or el.get("aria-hidden") is not None or el.get("role") == "tooltip"):
+                or el.get("aria-hidden") is not None or el.get("role") == "tooltip"
+                or el.get("rel", "").lower() == "author"
+                or "author" in el.get("itemprop", "").lower()):
             el.set(CANDIDATE, "")
 
 
-ATTRIBUTED = lxml.etree.XPath("//*[@class or @id or @hidden or @aria-hidden or @style or @role]")
+ATTRIBUTED = lxml.etree.XPath(
+    "//*[@class or @id or @hidden or @aria-hidden or @style or @role or @rel or @itemprop]")
 
 
 def preclean(root: lxml.html.HtmlElement) -> None:
@@ -246,8 +252,16 @@ def preclean(root: lxml.html.HtmlElement) -> None:
         el.attrib.pop("class", None)
         el.attrib.pop("id", None)
     for el in MARKED(root):
-        if el.tag != "body" and (is_hidden(el) or is_named_clutter(el)):
+        if el.tag != "body" and (is_hidden(el) or is_named_clutter(el) or is_byline(el)):
             drop(el, keep)
+
+
+def is_byline(el: lxml.html.HtmlElement) -> bool:
+    """An element marked as the author (`rel`, `itemprop`) or named a byline, author or
+    dateline, with under 100 characters of text, as Readability.js judges one."""
+    marked = el.get("rel", "").lower() == "author" or "author" in el.get("itemprop", "").lower()
+    return ((marked or bool(BYLINE.search(f"{el.get('class', '')} {el.get('id', '')}")))
+            and el.tag not in ("article", "main") and text_length(el) < BYLINE_CHARS)
 
 
 def is_named_clutter(el: lxml.html.HtmlElement) -> bool:
