@@ -7,6 +7,10 @@ within POSTINGS (and a few more while they stay very few). Passages are ranked b
 summed weights (idf-like) of the terms they hold, read straight from FTS5 doclists: no
 bm25 per row. Each distinct word's doclist is read once for all claims of a page; of the
 WIDEN x limit passages found per claim, `closest` keeps the limit that go to matching.
+
+Words miss what other outlets say in other words: each claim also gets the NEAR passages
+whose sentence vectors are nearest to its own (`embed.py`; cosine over every stored passage).
+The cosine only finds them: matching decides as it does for any candidate.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import process, utils
 
+from . import embed
 from .profile import SCORER
 from .store import Hit, Store
 from .story import STORY_ARTICLES, Story
@@ -39,6 +44,7 @@ MORE_TERMS, MORE_POSTINGS = 12, 100  # beyond MAX_TERMS, while they stay under t
 WIDEN = 4  # passages fetched per candidate wanted, then the closest kept
 BY_SCORER = 12  # of the candidates kept, how many are chosen by SCORER (see `closest`)
 IN_STORY = 5  # passages of the story's articles added to each claim's candidates
+NEAR = 5  # passages nearest by sentence vector added to each claim's candidates
 REFERENCE = 1_000_000  # weight of a term: log(1 + REFERENCE / passages holding it), idf-like
 
 
@@ -89,7 +95,8 @@ def candidates_for(
     terms: dict[str, tuple[str, int]] | None = None, story: Story | None = None,
 ) -> list[list[Passage]]:
     """For each claim, the stored passages most likely to state the same fact: `limit` found
-    by its rarest words, and the IN_STORY closest passages of the story's articles."""
+    by its rarest words, the IN_STORY closest passages of the story's articles, and the NEAR
+    nearest by sentence vector."""
     exclude = sorted(set(exclude))
     if terms is None:
         terms = page_terms(store, claims, exclude)
@@ -106,6 +113,19 @@ def candidates_for(
             ranked = process.extract(utils.default_process(claim.text), texts, scorer=SCORER,
                                      processor=None, limit=IN_STORY)
             theirs += [told[i] for _, _, i in ranked if told[i].id not in have]
+    return add_nearest(store, claims, exclude, out)
+
+
+def add_nearest(store: Store, claims: Sequence[Sentence], exclude: Sequence[int],
+                out: list[list[Passage]]) -> list[list[Passage]]:
+    """Each claim's candidates with the NEAR passages nearest by sentence vector added."""
+    if not claims:
+        return out
+    near = store.nearest(embed.encode([c.text for c in claims]), exclude, NEAR)
+    passages = store.passages(hit for found in near for hit, _ in found)
+    for theirs, found in zip(out, near, strict=True):
+        have = {p.id for p in theirs}
+        theirs += [passages[hit[0]] for hit, _ in found if hit[0] not in have]
     return out
 
 

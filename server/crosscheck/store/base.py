@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..nearest import VectorIndex
 from ..types import Article, Passage, Sentence
 
 Hit = tuple[int, str, int]  # a passage found: (id, text, article id)
@@ -241,6 +242,21 @@ class Store(ABC):
     @abstractmethod
     def set_profiles(self, forms: Sequence[tuple[int, str]]) -> None:
         """Keep these (passage id, profile) (a passage removed meanwhile is skipped)."""
+
+    # ------------------------------------------------------------ sentence vectors
+
+    def nearest(self, vectors: np.ndarray, exclude: Iterable[int], k: int
+                ) -> list[list[tuple[Hit, float]]]:
+        """For each query vector, the k passages outside the articles `exclude` whose
+        sentence vectors (`embed.py`, made when they were stored) are nearest: (hit,
+        cosine), nearest first."""
+        found = self.vector_index().nearest(vectors, set(exclude), k)
+        rows = self.hits([pid for near in found for pid, _ in near])
+        return [[(rows[pid], cosine) for pid, cosine in near if pid in rows] for near in found]
+
+    @abstractmethod
+    def vector_index(self) -> VectorIndex:
+        """Every stored passage's vector in memory (`nearest.py`), brought up to date."""
 
     # ------------------------------------------------------------ reads for people
 

@@ -23,6 +23,8 @@ import numpy as np
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from .. import embed
+from ..nearest import VectorIndex, quantise
 from ..types import Article, Passage, Sentence
 from .base import Added, Hit, NotCommitted, Store, StoreError, now, sentence_hash, text_hash
 
@@ -91,6 +93,30 @@ def m004_profiles(db: sqlite_utils.Database) -> None:
     db.execute("create table meta (key text primary key, value text) without rowid")
 
 
+@migrations(name=f"m005_vectors_{embed.model_id()}")
+def m005_vectors(db: sqlite_utils.Database) -> None:
+    """Each passage's sentence vector (`embed.py`, int8, `nearest.py`), made by the model
+    this migration is named after: a new model's migration embeds every passage again."""
+    db.execute("create table if not exists vectors (passage_id integer primary key, "
+               "vector blob not null)")
+    db.execute("create table if not exists vector_model (id text not null, "
+               "deletions integer not null)")
+    db.execute("delete from vectors")
+    db.execute("delete from vector_model")
+    db.execute("insert into vector_model (id, deletions) values (?, 0)", [embed.model_id()])
+    embed_passages(db, db.execute("select id, text from passages order by id").fetchall())
+
+
+def embed_passages(db: sqlite_utils.Database, rows: Sequence[tuple[int, str]]) -> None:
+    """Store the sentence vectors of these (passage id, text) rows."""
+    for start in range(0, len(rows), 4096):
+        batch = rows[start:start + 4096]
+        vectors = quantise(embed.encode([text for _, text in batch]))
+        db.conn.executemany("insert or replace into vectors (passage_id, vector) values (?, ?)",
+                            [(pid, v.tobytes()) for (pid, _), v in zip(batch, vectors,
+                                                                          strict=True)])
+
+
 def count_terms(db: sqlite_utils.Database, counts: Iterable[tuple[str, int]]) -> None:
     db.conn.executemany(
         "insert into terms (term, df) values (?, ?) "
@@ -141,6 +167,8 @@ class SQLiteStore(Store):
         self.damaged: str | None = None  # why, once a read found the file damaged
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self._vectors: tuple[tuple[str, int], VectorIndex] | None = None
+        self._vectors_lock = threading.Lock()
         try:
             self._open()
         except (sqlite3.Error, OSError) as exc:
@@ -269,6 +297,10 @@ class SQLiteStore(Store):
         with self._writing(may_commit) as db:
             added = [self._insert(db, article, passages, texts) for article, passages in items]
             count_terms(db, self._term_counts(texts))
+            new = sorted({aid for aid, _, duplicate in added if not duplicate})
+            embed_passages(db, db.execute(
+                "select id, text from passages where article_id in (select value from "
+                "json_each(?)) order by id", [json.dumps(new)]).fetchall() if new else [])
         return added
 
     def _insert(
@@ -303,6 +335,9 @@ class SQLiteStore(Store):
             held = db.execute("select text from passages where article_id = ?", [article_id])
             counts = self._term_counts([text for (text,) in held])
             count_terms(db, [(term, -n) for term, n in counts])
+            db.execute("delete from vectors where passage_id in (select id from passages "
+                       "where article_id = ?)", [article_id])
+            db.execute("update vector_model set deletions = deletions + 1")
             db.execute("delete from passages where article_id = ?", [article_id])
             db.execute("delete from articles where id = ?", [article_id])
         return True
@@ -495,6 +530,20 @@ class SQLiteStore(Store):
         with self._writing() as db:
             db.conn.executemany("update passages set profile = ? where id = ?",
                                 [(form, pid) for pid, form in forms])
+
+    def vector_index(self) -> VectorIndex:
+        """The stored vectors in memory, brought up to date: rows added since the last look
+        are read, and all of them again after a deletion or a new model."""
+        with self._vectors_lock:
+            state = self.db.execute("select id, deletions from vector_model").fetchone()
+            if self._vectors is None or self._vectors[0] != tuple(state):
+                self._vectors = (tuple(state), VectorIndex(embed.dimensions()))
+            index = self._vectors[1]
+            index.extend(self.db.execute(
+                "select v.passage_id, p.article_id, v.vector from vectors v join passages p "
+                "on p.id = v.passage_id where v.passage_id > ? order by v.passage_id",
+                [index.last_id()]))
+            return index
 
     def articles_holding(self, words: Sequence[str]) -> dict[str, set[int]]:
         """For each word, the stored articles with a passage holding its index term."""

@@ -1,0 +1,126 @@
+"""Sentence vectors: text -> unit vectors whose cosine says how near two sentences are in
+meaning, with numpy only.
+
+The model (`model/`, built by `scripts/build-vectors`, never at run time) is a static one
+distilled with model2vec from all-MiniLM-L6-v2: a vector per WordPiece token, a sentence's
+vector the mean of its tokens' vectors. `tokens` is the BERT tokeniser (lower-casing, accents
+stripped, punctuation split, longest-match word pieces) in a few lines, so no `tokenizers`
+package is needed. Vectors only find candidates (`candidates.py`); they never decide a relation.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+MODEL = Path(__file__).parent / "model"
+MAX_WORD = 100  # characters: a longer "word" is [UNK], as in BERT
+MAX_TOKENS = 256  # tokens of a sentence read, as the distilled model's config says
+SPACE = re.compile(r"\s+")
+
+
+@functools.cache
+def model_id() -> str:
+    """The shipped model's name and version: stored vectors made by another are remade."""
+    return str(json.loads((MODEL / "model.json").read_text("utf-8"))["id"])
+
+
+@functools.cache
+def model() -> tuple[dict[str, int], np.ndarray]:
+    """(vocabulary, token vectors as float32 rows)."""
+    vocab = (MODEL / "vocab.txt").read_text("utf-8").split("\n")
+    with np.load(MODEL / "vectors.npz", allow_pickle=False) as saved:
+        rows = saved["vectors"].astype(np.float32) * saved["scales"][:, None]
+    return {word: i for i, word in enumerate(vocab) if word}, rows
+
+
+def dimensions() -> int:
+    return model()[1].shape[1]
+
+
+def is_punctuation(char: str) -> bool:
+    code = ord(char)
+    return (33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126
+            or unicodedata.category(char).startswith("P"))
+
+
+def is_cjk(code: int) -> bool:
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
+            or 0x2A700 <= code <= 0x2B73F or 0x2B740 <= code <= 0x2B81F
+            or 0x2B820 <= code <= 0x2CEAF or 0xF900 <= code <= 0xFAFF
+            or 0x2F800 <= code <= 0x2FA1F)
+
+
+def normalise(text: str) -> str:
+    """BERT's normaliser: control characters dropped, any space one space, CJK characters
+    apart, lower case without accents."""
+    out = []
+    for char in text:
+        code = ord(char)
+        category = unicodedata.category(char)
+        if code in (0, 0xFFFD) or (category.startswith("C") and char not in "\t\n\r"):
+            continue
+        out.append(f" {char} " if is_cjk(code) else char)
+    text = unicodedata.normalize("NFD", "".join(out).lower())
+    return "".join(c for c in text if unicodedata.category(c) != "Mn")
+
+
+def words(text: str) -> list[str]:
+    """Split on space, then every punctuation character a word of its own."""
+    found: list[str] = []
+    for chunk in SPACE.split(normalise(text)):
+        start = 0
+        for i, char in enumerate(chunk):
+            if is_punctuation(char):
+                found += [chunk[start:i], char] if i > start else [char]
+                start = i + 1
+        if start < len(chunk):
+            found.append(chunk[start:])
+    return found
+
+
+def pieces(word: str, vocab: dict[str, int]) -> list[int] | None:
+    """Longest-match-first word pieces of one word, or None (the word is [UNK])."""
+    if len(word) > MAX_WORD:
+        return None
+    ids, start = [], 0
+    while start < len(word):
+        end = len(word)
+        while end > start:
+            piece = word[start:end] if start == 0 else "##" + word[start:end]
+            if piece in vocab:
+                ids.append(vocab[piece])
+                break
+            end -= 1
+        else:
+            return None
+        start = end
+    return ids
+
+
+def tokens(text: str) -> list[int]:
+    """The sentence's token ids, without special tokens; unknown words are left out (the
+    distilled model has no vector for [UNK])."""
+    vocab = model()[0]
+    ids: list[int] = []
+    for word in words(text):
+        ids += pieces(word, vocab) or []
+    return ids[:MAX_TOKENS]
+
+
+def encode(texts: Sequence[str]) -> np.ndarray:
+    """One unit vector (float32) per text; a text with no known token gets zeros."""
+    rows = model()[1]
+    out = np.zeros((len(texts), rows.shape[1]), dtype=np.float32)
+    for i, text in enumerate(texts):
+        ids = tokens(text)
+        if ids:
+            out[i] = rows[ids].mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms > 0, norms, 1)
