@@ -101,7 +101,8 @@ def candidates_for(
     if terms is None:
         terms = page_terms(store, claims, exclude)
     words = [searched_words(c.text) for c in claims]
-    found = store.search_many([rarest(ws, terms) for ws in words], exclude, limit * WIDEN)
+    queries = [rarest(ws, terms) for ws in words]
+    found = store.search_many(queries, exclude, limit * WIDEN)
     kept = [closest(c.text, hits, limit) for c, hits in zip(claims, found, strict=True)]
     passages = store.passages(hit for hits in kept for hit in hits)
     out = [[passages[pid] for pid, _, _ in hits] for hits in kept]
@@ -113,20 +114,23 @@ def candidates_for(
             ranked = process.extract(utils.default_process(claim.text), texts, scorer=SCORER,
                                      processor=None, limit=IN_STORY)
             theirs += [told[i] for _, _, i in ranked if told[i].id not in have]
-    return add_nearest(store, claims, exclude, out)
+    known = [i for i, query in enumerate(queries) if query]
+    add_nearest(store, [claims[i] for i in known], exclude, [out[i] for i in known])
+    return out
 
 
 def add_nearest(store: Store, claims: Sequence[Sentence], exclude: Sequence[int],
-                out: list[list[Passage]]) -> list[list[Passage]]:
-    """Each claim's candidates with the NEAR passages nearest by sentence vector added."""
+                out: list[list[Passage]]) -> None:
+    """Add to each claim's candidates (in place) the NEAR passages nearest by sentence
+    vector. Only claims with a word the store holds are given: a claim of words no passage
+    holds, or of stopwords only, has no neighbour worth a look."""
     if not claims:
-        return out
+        return
     near = store.nearest(embed.encode([c.text for c in claims]), exclude, NEAR)
     passages = store.passages(hit for found in near for hit, _ in found)
     for theirs, found in zip(out, near, strict=True):
         have = {p.id for p in theirs}
         theirs += [passages[hit[0]] for hit, _ in found if hit[0] not in have]
-    return out
 
 
 def closest(claim: str, hits: list[Hit], limit: int) -> list[Hit]:

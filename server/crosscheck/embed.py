@@ -22,7 +22,8 @@ import numpy as np
 MODEL = Path(__file__).parent / "model"
 MAX_WORD = 100  # characters: a longer "word" is [UNK], as in BERT
 MAX_TOKENS = 256  # tokens of a sentence read, as the distilled model's config says
-SPACE = re.compile(r"\s+")
+ASCII_WORD = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")  # in ASCII, BERT's punctuation is the rest
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # dropped, never a space
 
 
 @functools.cache
@@ -74,21 +75,34 @@ def normalise(text: str) -> str:
 def words(text: str) -> list[str]:
     """Split on space, then every punctuation character a word of its own."""
     found: list[str] = []
-    for chunk in SPACE.split(normalise(text)):
-        start = 0
-        for i, char in enumerate(chunk):
-            if is_punctuation(char):
-                found += [chunk[start:i], char] if i > start else [char]
-                start = i + 1
-        if start < len(chunk):
-            found.append(chunk[start:])
+    for chunk in CONTROL.sub("", text).split():
+        found += chunk_words(chunk)
     return found
 
 
-def pieces(word: str, vocab: dict[str, int]) -> list[int] | None:
-    """Longest-match-first word pieces of one word, or None (the word is [UNK])."""
+@functools.lru_cache(maxsize=1 << 17)
+def chunk_words(chunk: str) -> tuple[str, ...]:
+    """The words of a run of text without space (runs repeat: each is split once)."""
+    if chunk.isascii():  # the same split, fast
+        return tuple(ASCII_WORD.findall(chunk.lower()))
+    found: list[str] = []
+    for part in normalise(chunk).split():
+        start = 0
+        for i, char in enumerate(part):
+            if is_punctuation(char):
+                found += [part[start:i], char] if i > start else [char]
+                start = i + 1
+        if start < len(part):
+            found.append(part[start:])
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def pieces(word: str) -> tuple[int, ...]:
+    """Longest-match-first word pieces of one word; none when the word is [UNK]."""
+    vocab = model()[0]
     if len(word) > MAX_WORD:
-        return None
+        return ()
     ids, start = [], 0
     while start < len(word):
         end = len(word)
@@ -99,23 +113,23 @@ def pieces(word: str, vocab: dict[str, int]) -> list[int] | None:
                 break
             end -= 1
         else:
-            return None
+            return ()
         start = end
-    return ids
+    return tuple(ids)
 
 
 def tokens(text: str) -> list[int]:
     """The sentence's token ids, without special tokens; unknown words are left out (the
     distilled model has no vector for [UNK])."""
-    vocab = model()[0]
     ids: list[int] = []
     for word in words(text):
-        ids += pieces(word, vocab) or []
+        ids += pieces(word)
     return ids[:MAX_TOKENS]
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:
-    """One unit vector (float32) per text; a text with no known token gets zeros."""
+    """One unit vector (float32) per text: the mean of its tokens' vectors, normalised; a
+    text with no known token gets zeros."""
     rows = model()[1]
     out = np.zeros((len(texts), rows.shape[1]), dtype=np.float32)
     for i, text in enumerate(texts):
