@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/quality.py                  # every figure (real news: minutes)
     .venv/bin/python bench/quality.py --no-realnews    # the pair sets only
+    .venv/bin/python bench/quality.py --distractors    # only the seed pairs among BBC's 2,225
 
 Data: tests/labelled/*.jsonl (ours, hand-labelled from the seed corpus, plus hard cases),
 bench/realnews.py (our labels of real multi-outlet news) and ../shared/bench/pairs/ (MSRP,
@@ -22,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from crosscheck import match, pipeline
+from crosscheck import candidates, match, pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402  (bench/corpus.py)
 import realnews  # noqa: E402  (bench/realnews.py)
 
 from crosscheck.claims import extract_claims, passages, split_sentences
@@ -92,14 +94,63 @@ def through_pipeline(name: str) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "seeds.db")
         pipeline.ensure_seeded(store)
-        found: dict[tuple[str, str], str] = {}
-        for page in seed_pages():
-            for result in pipeline.analyze(store, page).claims:
-                for m in result.matches:
-                    found[result.claim.text, m.passage.text] = m.relation
+        found = seed_relations(store)
+    return judged(name, found)
+
+
+def seed_relations(store: Store) -> dict[tuple[str, str], str]:
+    """{(claim, passage): relation} of every match shown when the seed pages are analysed."""
+    found: dict[tuple[str, str], str] = {}
+    for page in seed_pages():
+        for result in pipeline.analyze(store, page).claims:
+            for m in result.matches:
+                found[result.claim.text, m.passage.text] = m.relation
+    return found
+
+
+def judged(name: str, found: dict[tuple[str, str], str]) -> dict[str, dict[str, float]]:
     rows = labelled(name)
     return per_relation([r["relation"] for r in rows],
                         [found.get((r["claim"], r["passage"]), "none") for r in rows])
+
+
+def with_distractors(name: str) -> dict[int, tuple[dict, dict[tuple[str, str], str]]]:
+    """The labelled seed pairs through the pipeline in a store of the seeds and the BBC
+    corpus (2,225 articles on other stories: bench/out/store-seed-bbc.db, built once), with
+    no passage nearest by sentence vector among the candidates and with candidates.NEAR:
+    {near: (figures, every match shown)}."""
+    path = corpus.OUT / "store-seed-bbc.db"
+    if not path.exists():
+        corpus.OUT.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.db")
+        corpus.import_jsonl(tmp, list(corpus.bbc_pages()))
+        corpus.checkpoint(tmp)
+        tmp.rename(path)
+    store, near, out = Store(path), candidates.NEAR, {}
+    try:
+        for candidates.NEAR in (0, near):
+            found = seed_relations(store)
+            out[candidates.NEAR] = (judged(name, found), found)
+    finally:
+        candidates.NEAR = near
+    return out
+
+
+def report_distractors(name: str) -> None:
+    runs = with_distractors(name)
+    for near, (figures, _) in runs.items():
+        print_table(f"tests/labelled/{name} through the pipeline among the BBC corpus, "
+                    f"{near} nearest by vector", figures)
+    (_, before), (_, after) = runs.values()
+    labels = {(r["claim"], r["passage"]): r["relation"] for r in labelled(name)}
+    shown = ("corroborates", "conflicts")
+    new = {k: r for k, r in after.items() if r in shown and before.get(k) != r}
+    gone = {k: r for k, r in before.items() if r in shown and after.get(k) != r}
+    for title, pairs in (("shown now, not before", new), ("shown before, not now", gone)):
+        print(f"\n{title}: {len(pairs)}")
+        for (claim, passage), relation in pairs.items():
+            print(f"  [{relation}; label: {labels.get((claim, passage), 'none')}]\n"
+                  f"    {claim}\n    {passage}")
 
 
 def msrp(split: str) -> tuple[list[tuple[str, str]], np.ndarray]:
@@ -179,7 +230,12 @@ def main() -> None:
                         help="leave out the real-news figures (bench/realnews.py, minutes)")
     parser.add_argument("--fnc-limit", type=int, default=None,
                         help="evaluate FNC-1 on an even sample of this many pairs (default: all)")
+    parser.add_argument("--distractors", action="store_true",
+                        help="only the seed pairs through the pipeline among the BBC corpus")
     args = parser.parse_args()
+    if args.distractors:
+        report_distractors("seed_pairs.jsonl")
+        return
     if not args.no_realnews:
         print("Real news (bench/realnews.py; held-out events apart):")
         realnews.report(realnews.figures(realnews.build_store(), realnews.docs()))
