@@ -30,6 +30,7 @@ import corpus  # noqa: E402  (bench/corpus.py)
 import realnews  # noqa: E402  (bench/realnews.py)
 
 from crosscheck.claims import extract_claims, passages, split_sentences
+from crosscheck.extract import extract
 from crosscheck.seeds import seed_pages
 from crosscheck.store import Store
 from crosscheck.types import Passage, Sentence
@@ -108,17 +109,30 @@ def seed_relations(store: Store) -> dict[tuple[str, str], str]:
     return found
 
 
+def retrieved(name: str, store: Store) -> tuple[int, int]:
+    """Of the labelled pairs that state the same fact (corroborations and conflicts), how
+    many have the passage among the claim's candidates when its seed page is analysed."""
+    held: dict[str, set[str]] = {}
+    for page in seed_pages():
+        claims, _, found = pipeline.retrieve(store, extract(page))
+        for claim, theirs in zip(claims, found, strict=True):
+            held.setdefault(claim.text, set()).update(p.text for p in theirs)
+    same = [r for r in labelled(name) if r["relation"] in ("corroborates", "conflicts")]
+    return sum(r["passage"] in held.get(r["claim"], ()) for r in same), len(same)
+
+
 def judged(name: str, found: dict[tuple[str, str], str]) -> dict[str, dict[str, float]]:
     rows = labelled(name)
     return per_relation([r["relation"] for r in rows],
                         [found.get((r["claim"], r["passage"]), "none") for r in rows])
 
 
-def with_distractors(name: str) -> dict[int, tuple[dict, dict[tuple[str, str], str]]]:
+def with_distractors(name: str
+                     ) -> dict[int, tuple[dict, dict[tuple[str, str], str], tuple[int, int]]]:
     """The labelled seed pairs through the pipeline in a store of the seeds and the BBC
     corpus (2,225 articles on other stories: bench/out/store-seed-bbc.db, built once), with
     no passage nearest by sentence vector among the candidates and with candidates.NEAR:
-    {near: (figures, every match shown)}."""
+    {near: (figures, every match shown, same-fact passages retrieved)}."""
     path = corpus.OUT / "store-seed-bbc.db"
     if not path.exists():
         corpus.OUT.mkdir(parents=True, exist_ok=True)
@@ -130,7 +144,7 @@ def with_distractors(name: str) -> dict[int, tuple[dict, dict[tuple[str, str], s
     try:
         for candidates.NEAR in (0, near):
             found = seed_relations(store)
-            out[candidates.NEAR] = (judged(name, found), found)
+            out[candidates.NEAR] = (judged(name, found), found, retrieved(name, store))
     finally:
         candidates.NEAR = near
     return out
@@ -138,10 +152,11 @@ def with_distractors(name: str) -> dict[int, tuple[dict, dict[tuple[str, str], s
 
 def report_distractors(name: str) -> None:
     runs = with_distractors(name)
-    for near, (figures, _) in runs.items():
+    for near, (figures, _, (held, same)) in runs.items():
         print_table(f"tests/labelled/{name} through the pipeline among the BBC corpus, "
                     f"{near} nearest by vector", figures)
-    (_, before), (_, after) = runs.values()
+        print(f"  same-fact passages among the claim's candidates: {held} / {same}")
+    (_, before, _), (_, after, _) = runs.values()
     labels = {(r["claim"], r["passage"]): r["relation"] for r in labelled(name)}
     shown = ("corroborates", "conflicts")
     new = {k: r for k, r in after.items() if r in shown and before.get(k) != r}

@@ -44,7 +44,7 @@ MORE_TERMS, MORE_POSTINGS = 12, 100  # beyond MAX_TERMS, while they stay under t
 WIDEN = 4  # passages fetched per candidate wanted, then the closest kept
 BY_SCORER = 12  # of the candidates kept, how many are chosen by SCORER (see `closest`)
 IN_STORY = 5  # passages of the story's articles added to each claim's candidates
-NEAR = 5  # passages nearest by sentence vector added to each claim's candidates
+NEAR = 10  # passages nearest by sentence vector (not found otherwise) added to a claim
 REFERENCE = 1_000_000  # weight of a term: log(1 + REFERENCE / passages holding it), idf-like
 
 
@@ -122,15 +122,16 @@ def candidates_for(
 def add_nearest(store: Store, claims: Sequence[Sentence], exclude: Sequence[int],
                 out: list[list[Passage]]) -> None:
     """Add to each claim's candidates (in place) the NEAR passages nearest by sentence
-    vector. Only claims with a word the store holds are given: a claim of words no passage
+    vector among those not there yet. Only claims with a word the store holds are given: a claim of words no passage
     holds, or of stopwords only, has no neighbour worth a look."""
     if not claims:
         return
-    near = store.nearest(embed.encode([c.text for c in claims]), exclude, NEAR)
+    most = NEAR + max(len(theirs) for theirs in out)
+    near = store.nearest(embed.encode([c.text for c in claims]), exclude, most)
     passages = store.passages(hit for found in near for hit, _ in found)
     for theirs, found in zip(out, near, strict=True):
         have = {p.id for p in theirs}
-        theirs += [passages[hit[0]] for hit, _ in found if hit[0] not in have]
+        theirs += [passages[hit[0]] for hit, _ in found if hit[0] not in have][:NEAR]
 
 
 def closest(claim: str, hits: list[Hit], limit: int) -> list[Hit]:

@@ -19,7 +19,7 @@ from .names import clean_title, outlet_name
 from .profile import VERSION, for_storage, stored_form
 from .seeds import seed_pages
 from .store import Store
-from .types import Analysis, ClaimResult, Match, Page, match_json
+from .types import Analysis, Article, ClaimResult, Match, Page, Passage, Sentence, match_json
 
 MAX_CLAIMS = 200
 COPY_SHARE = 0.5  # an article holding half of our claims word for word is a copy of this page
@@ -34,17 +34,24 @@ class Added:
 
 def analyze(store: Store, page: Page) -> Analysis:
     article = extract(page)
+    claims, story, found = retrieve(store, article)
+    results = tuple(
+        ClaimResult(claim, tuple(relate(claim, passages, story=story)))
+        for claim, passages in zip(claims, found, strict=True)
+    )
+    return without_dismissed(store, Analysis(article=article, claims=results))
+
+
+def retrieve(store: Store, article: Article
+             ) -> tuple[list[Sentence], story_stage.Story, list[list[Passage]]]:
+    """The article's claims, its story in the store, and each claim's candidate passages."""
     claims = extract_claims(article.text)[:MAX_CLAIMS]
     exclude = set(store.same_as(article.url, article.text))
     exclude |= copies_of(store, [c.text for c in claims])
     terms = candidates_stage.page_terms(store, claims, exclude)
     story = story_stage.find(store, terms, article.published, exclude)
     found = candidates_stage.candidates_for(store, claims, exclude, terms=terms, story=story)
-    results = tuple(
-        ClaimResult(claim, tuple(relate(claim, passages, story=story)))
-        for claim, passages in zip(claims, found, strict=True)
-    )
-    return without_dismissed(store, Analysis(article=article, claims=results))
+    return claims, story, found
 
 
 def without_dismissed(store: Store, analysis: Analysis) -> Analysis:
