@@ -122,8 +122,8 @@ def candidates_for(
 def add_nearest(store: Store, claims: Sequence[Sentence], exclude: Sequence[int],
                 out: list[list[Passage]]) -> None:
     """Add to each claim's candidates (in place) the NEAR passages nearest by sentence
-    vector among those not there yet. Only claims with a word the store holds are given: a claim of words no passage
-    holds, or of stopwords only, has no neighbour worth a look."""
+    vector among those not there yet. Only claims with a word the store holds are given: a
+    claim of words no passage holds, or of stopwords only, has no neighbour worth a look."""
     if not claims:
         return
     most = NEAR + max(len(theirs) for theirs in out)
