@@ -106,8 +106,8 @@ def test_a_new_model_embeds_every_passage_again(db_path: Path) -> None:
     with store.db.conn:
         store.db.execute("delete from vectors")
         store.db.execute("update vector_model set id = 'older-model'")
-        store.db.execute("update _sqlite_migrations set name = 'm004_vectors_older-model' "
-                         "where name like 'm004_vectors_%'")
+        store.db.execute("update _sqlite_migrations set name = 'm005_vectors_older-model' "
+                         "where name like 'm005_vectors_%'")
     reopened = Store(db_path)
     assert vector_rows(reopened) == count
     assert reopened.db.execute("select id from vector_model").fetchone()[0] == embed.model_id()

@@ -179,7 +179,8 @@ class Store(ABC):
         rows = self.hits(ids[best].tolist())
         found: list[list[Hit]] = [[] for _ in queries]
         for q, pid in zip(of[best].tolist(), ids[best].tolist(), strict=True):
-            found[q].append(rows[pid])
+            if pid in rows:  # not a passage deleted since its doclist was read
+                found[q].append(rows[pid])
         return found
 
     @abstractmethod

@@ -490,10 +490,14 @@ class SQLiteStore(Store):
         )] if ids else [], dtype=np.int64)
 
     def hits(self, ids: Sequence[int]) -> dict[int, Hit]:
-        return {row[0]: row for row in self.db.execute(
+        wanted = sorted(set(ids))
+        found = {row[0]: row for row in self.db.execute(
             "select id, text, article_id from passages "
-            "where id in (select value from json_each(?))", [json.dumps(sorted(set(ids)))],
+            "where id in (select value from json_each(?))", [json.dumps(wanted)],
         )}
+        if len(found) < len(wanted):  # an index naming rows that are not there: deleted
+            self.check()  # meanwhile, or a damaged file (StoreError)
+        return found
 
     def passages(self, hits: Iterable[Hit]) -> dict[int, Passage]:
         """The hits as Passages, with their articles' metadata (fetched once per article)."""
