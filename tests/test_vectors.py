@@ -128,11 +128,17 @@ def test_a_claim_gets_the_passage_that_says_it_in_other_words(
     assert added.id not in {p.article_id for p in candidates.candidates_for(store, [claim], ())[0]}
 
 
-def test_bulk_import_embeds_every_article(db_path: Path) -> None:
+def test_bulk_import_keeps_vectors_made_beforehand_and_makes_the_others(db_path: Path) -> None:
+    """`crosscheck import` makes vectors in its workers (embed.with_vectors); the store makes
+    those of passages that come without one. Either way the same bytes are kept."""
     store = Store(db_path)
-    texts = [PACT, SAME, OTHER]
-    items = [(Article(text=t, url=f"https://c.example/{i}"), passages(t))
-             for i, t in enumerate(texts)]
+    texts = [f"{PACT} {OTHER}", SAME, ELSEWHERE[1]]
+    made = [embed.with_vectors(passages(t)) if i != 1 else passages(t)
+            for i, t in enumerate(texts)]
+    items = [(Article(text=t, url=f"https://c.example/{i}"), p)
+             for i, (t, p) in enumerate(zip(texts, made, strict=True))]
     store.add_many(items)
     store.add_many(items[:1])  # a duplicate adds no vector
-    assert vector_rows(store) == 3
+    kept = store.db.execute("select p.text, v.vector from vectors v join passages p "
+                            "on p.id = v.passage_id").fetchall()
+    assert len(kept) == 4 and all(v == embed.stored([t])[0] for t, v in kept)

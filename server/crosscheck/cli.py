@@ -346,6 +346,7 @@ def import_items(path: Path) -> Iterator[Page]:
 def prepare(page: Page) -> tuple[Article, list[Sentence]] | None:
     """A page's article and passages (runs in a worker process), or None without text."""
     from .claims import passages
+    from .embed import with_vectors
     from .extract import ExtractError, extract
     from .profile import for_storage
 
@@ -353,7 +354,7 @@ def prepare(page: Page) -> tuple[Article, list[Sentence]] | None:
         article = extract(page)
     except ExtractError:
         return None
-    return article, for_storage(passages(article.text))
+    return article, with_vectors(for_storage(passages(article.text)))
 
 
 def write(store: Store, batch: list[tuple[Article, list[Sentence]]]) -> int:

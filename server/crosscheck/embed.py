@@ -15,9 +15,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+
+from .types import Sentence
 
 MODEL = Path(__file__).parent / "model"
 MAX_WORD = 100  # characters: a longer "word" is [UNK], as in BERT
@@ -138,3 +141,22 @@ def encode(texts: Sequence[str]) -> np.ndarray:
             out[i] = rows[ids].mean(axis=0)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.where(norms > 0, norms, 1)
+
+
+def quantise(vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors -> int8 rows as stored (each scaled so its largest component is 127:
+    256 bytes a passage; a cosine is read back to about 0.01)."""
+    peak = np.abs(vectors).max(axis=1, keepdims=True)
+    return np.round(vectors / np.where(peak > 0, peak, 1) * 127).astype(np.int8)
+
+
+def stored(texts: Sequence[str]) -> list[bytes]:
+    """The texts' vectors as the store keeps them."""
+    return [row.tobytes() for row in quantise(encode(texts))]
+
+
+def with_vectors(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """Passages about to be stored, each with its vector (made where the passages are
+    made: in `crosscheck import`'s worker processes)."""
+    vectors = stored([s.text for s in sentences])
+    return [replace(s, vector=v) for s, v in zip(sentences, vectors, strict=True)]

@@ -15,12 +15,6 @@ import numpy as np
 BLOCK = 65_536  # rows turned into float32 at a time
 
 
-def quantise(vectors: np.ndarray) -> np.ndarray:
-    """Unit vectors -> int8 rows (each scaled so its largest component is 127)."""
-    peak = np.abs(vectors).max(axis=1, keepdims=True)
-    return np.round(vectors / np.where(peak > 0, peak, 1) * 127).astype(np.int8)
-
-
 class VectorIndex:
     def __init__(self, dims: int):
         self.dims = dims

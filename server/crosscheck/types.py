@@ -49,6 +49,7 @@ class Sentence:
     # a passage to store: its profile's stored form (profile.stored_form), read back by
     # matching instead of computing it again for every analysis
     profile: str | None = field(default=None, compare=False, repr=False)
+    vector: bytes | None = field(default=None, compare=False, repr=False)  # embed.with_vectors
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from .. import embed
-from ..nearest import VectorIndex, quantise
+from ..nearest import VectorIndex
 from ..types import Article, Passage, Sentence
 from .base import Added, Hit, NotCommitted, Store, StoreError, now, sentence_hash, text_hash
 
@@ -111,10 +111,9 @@ def embed_passages(db: sqlite_utils.Database, rows: Sequence[tuple[int, str]]) -
     """Store the sentence vectors of these (passage id, text) rows."""
     for start in range(0, len(rows), 4096):
         batch = rows[start:start + 4096]
-        vectors = quantise(embed.encode([text for _, text in batch]))
+        vectors = embed.stored([text for _, text in batch])
         db.conn.executemany("insert or replace into vectors (passage_id, vector) values (?, ?)",
-                            [(pid, v.tobytes()) for (pid, _), v in zip(batch, vectors,
-                                                                          strict=True)])
+                            [(pid, v) for (pid, _), v in zip(batch, vectors, strict=True)])
 
 
 def count_terms(db: sqlite_utils.Database, counts: Iterable[tuple[str, int]]) -> None:
@@ -294,18 +293,31 @@ class SQLiteStore(Store):
         may_commit: Callable[[], bool] | None = None,
     ) -> list[Added]:
         texts: list[str] = []
+        given: dict[tuple[int, int], bytes] = {}  # (article, seq): vector made beforehand
         with self._writing(may_commit) as db:
-            added = [self._insert(db, article, passages, texts) for article, passages in items]
+            added = [self._insert(db, article, passages, texts, given)
+                     for article, passages in items]
             count_terms(db, self._term_counts(texts))
             new = sorted({aid for aid, _, duplicate in added if not duplicate})
-            embed_passages(db, db.execute(
-                "select id, text from passages where article_id in (select value from "
-                "json_each(?)) order by id", [json.dumps(new)]).fetchall() if new else [])
+            self._store_vectors(db, new, given)
         return added
+
+    @staticmethod
+    def _store_vectors(db: sqlite_utils.Database, articles: Sequence[int],
+                       given: dict[tuple[int, int], bytes]) -> None:
+        """The vectors of these new articles' passages: those given, and the others made."""
+        rows = db.execute(
+            "select id, article_id, seq, text from passages where article_id in (select value "
+            "from json_each(?)) order by id", [json.dumps(articles)]).fetchall()
+        db.conn.executemany("insert into vectors (passage_id, vector) values (?, ?)",
+                            [(pid, given[aid, seq]) for pid, aid, seq, _ in rows
+                             if (aid, seq) in given])
+        embed_passages(db, [(pid, text) for pid, aid, seq, text in rows
+                            if (aid, seq) not in given])
 
     def _insert(
         self, db: sqlite_utils.Database, article: Article, passages: Iterable[Sentence],
-        texts: list[str],
+        texts: list[str], given: dict[tuple[int, int], bytes],
     ) -> Added:
         digest = text_hash(article.text)
         existing = self._find(db, article.url, digest)
@@ -318,13 +330,16 @@ class SQLiteStore(Store):
             "added": now(),
         }
         article_id = db["articles"].insert(row).last_pk
+        sentences = list(passages)
         rows = [
             {"article_id": article_id, "seq": i, "start": s.start, "end": s.end,
              "text": s.text, "hash": sentence_hash(s.text), "profile": s.profile}
-            for i, s in enumerate(passages)
+            for i, s in enumerate(sentences)
         ]
         db["passages"].insert_all(rows, batch_size=500)
         texts.extend(r["text"] for r in rows)
+        given.update(((article_id, i), s.vector) for i, s in enumerate(sentences)
+                     if s.vector is not None)
         return article_id, len(rows), False
 
     @mapped
