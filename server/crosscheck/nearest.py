@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-BLOCK = 65_536  # rows turned into float32 at a time
+BLOCK = 16_384  # rows turned into float32 at a time (16 MiB)
 
 
 class VectorIndex:
@@ -41,27 +41,26 @@ class VectorIndex:
             [self.inverse, np.where(norms > 0, 1 / np.where(norms > 0, norms, 1), 0)
              .astype(np.float32)])
 
-    def cosines(self, queries: np.ndarray) -> np.ndarray:
-        """(queries x stored passages) cosines, queries being unit vectors."""
-        out = np.empty((len(queries), len(self.ids)), dtype=np.float32)
-        for start in range(0, len(self.ids), BLOCK):
-            block = self.rows[start:start + BLOCK].astype(np.float32)
-            out[:, start:start + BLOCK] = (queries @ block.T) * self.inverse[start:start + BLOCK]
-        return out
-
     def nearest(self, queries: np.ndarray, exclude: Iterable[int], k: int
                 ) -> list[list[tuple[int, float]]]:
-        """For each query vector, the k nearest passages outside the articles `exclude`:
-        (passage id, cosine), nearest first."""
+        """For each query vector (a unit vector), the k nearest passages outside the articles
+        `exclude`: (passage id, cosine), nearest first. Each block of rows keeps only its k
+        best per query, so memory stays within a block whatever the store's size."""
         if not len(self.ids) or not len(queries) or k <= 0:
             return [[] for _ in queries]
-        scores = self.cosines(queries.astype(np.float32))
-        scores[:, np.isin(self.articles, np.fromiter(exclude, dtype=np.int64))] = -2
-        k = min(k, scores.shape[1])
-        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        found = []
-        for q, cols in enumerate(top):
-            cols = cols[np.argsort(-scores[q, cols], kind="stable")]
-            found.append([(int(self.ids[c]), float(scores[q, c])) for c in cols
-                          if scores[q, c] > -2])
-        return found
+        queries = queries.astype(np.float32)
+        shut = np.isin(self.articles, np.fromiter(exclude, dtype=np.int64))
+        best_scores, best_rows = [], []
+        for start in range(0, len(self.ids), BLOCK):
+            end = min(start + BLOCK, len(self.ids))
+            scores = (queries @ self.rows[start:end].astype(np.float32).T) * self.inverse[start:end]
+            scores[:, shut[start:end]] = -2
+            keep = min(k, end - start)
+            top = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+            best_scores.append(np.take_along_axis(scores, top, axis=1))
+            best_rows.append(top + start)
+        scores, rows = np.concatenate(best_scores, axis=1), np.concatenate(best_rows, axis=1)
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+        return [[(int(self.ids[r]), float(c)) for r, c in zip(rows[q, order[q]],
+                                                               scores[q, order[q]], strict=True)
+                 if c > -2] for q in range(len(queries))]
