@@ -142,3 +142,13 @@ def test_bulk_import_keeps_vectors_made_beforehand_and_makes_the_others(db_path:
     kept = store.db.execute("select p.text, v.vector from vectors v join passages p "
                             "on p.id = v.passage_id").fetchall()
     assert len(kept) == 4 and all(v == embed.stored([t])[0] for t, v in kept)
+
+
+def test_past_the_brute_force_limit_no_vector_is_searched(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(db_path)
+    pipeline.add(store, Page(text=" ".join(ELSEWHERE), url="https://a.example/sport"))
+    added = pipeline.add(store, Page(text=SAME, url="https://b.example/treaty"))
+    claim = Sentence(PACT, 0, len(PACT))
+    monkeypatch.setattr(candidates, "NEAR_UP_TO", store.passage_count() - 1)
+    assert added.id not in {p.article_id for p in candidates.candidates_for(store, [claim], ())[0]}
