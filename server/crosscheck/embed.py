@@ -134,13 +134,15 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     """One unit vector (float32) per text: the mean of its tokens' vectors, normalised; a
     text with no known token gets zeros."""
     rows = model()[1]
-    out = np.zeros((len(texts), rows.shape[1]), dtype=np.float32)
-    for i, text in enumerate(texts):
+    distinct: dict[str, int] = {}  # a text met again (a repeated line) is encoded once
+    where = [distinct.setdefault(text, len(distinct)) for text in texts]
+    out = np.zeros((len(distinct), rows.shape[1]), dtype=np.float32)
+    for i, text in enumerate(distinct):
         ids = tokens(text)
         if ids:
             out[i] = rows[ids].mean(axis=0)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms > 0, norms, 1)
+    return (out / np.where(norms > 0, norms, 1))[where].reshape(len(texts), rows.shape[1])
 
 
 def quantise(vectors: np.ndarray) -> np.ndarray:
