@@ -92,7 +92,9 @@ LINK_SHARE = 0.8  # a short block this much link text is a teaser or a menu entr
 SHORT_BLOCK = 20  # words
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters, soft hyphen
 SURROGATE = re.compile("[\ud800-\udfff]")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# C0 control characters but tab, newline and carriage return, as bytes: in UTF-8 they never
+# occur inside another character.
+CONTROL_BYTES = bytes(c for c in range(32) if c not in b"\t\n\r")
 
 
 class ExtractError(ValueError):
@@ -184,7 +186,7 @@ def parse(html: str) -> lxml.html.HtmlElement:
     (no <body>, content after a stray </html>, elements it will not nest), and lxml reads
     its serialization, which is well-formed, into the tree every later stage works on."""
     # Control characters would parse, then make lxml raise ValueError on any later edit.
-    html = CONTROL.sub("", html)
+    html = without_controls(html)
     marked = False
     if unclosed(html) <= HTML5_MAX_UNCLOSED:
         try:
@@ -205,6 +207,19 @@ def parse(html: str) -> lxml.html.HtmlElement:
 
 
 CONTAINER_TAG = re.compile(rf"<(/?)({'|'.join(CONTAINER_TAGS)})\b", re.I)
+
+
+def without_controls(html: str) -> str:
+    """The text without control characters, which XML (so lxml, on any later edit) refuses:
+    C0 controls deleted from its UTF-8 bytes in one C pass (twice as fast as a regex on a
+    page), and U+FFFE and U+FFFF."""
+    raw = html.encode("utf-8", "surrogatepass")
+    kept = raw.translate(None, CONTROL_BYTES)
+    if len(kept) != len(raw):
+        html = kept.decode("utf-8", "surrogatepass")
+    if "\ufffe" in html or "\uffff" in html:
+        html = html.replace("\ufffe", "").replace("\uffff", "")
+    return html
 
 
 def unclosed(html: str) -> int:
@@ -325,6 +340,19 @@ class Readable(Document):
         with less cleaning). readability also strips presentation attributes from it with a
         regex run until nothing changes: a fifth of the time of a long page."""
         return lxml.etree.tounicode(self.html, method="html")
+
+    def is_quote_lead(self, elem: lxml.html.HtmlElement) -> bool:
+        """readability's own (the element, or an ancestor, is followed by a quote and ends
+        in a colon, in 25 or more characters), without cleaning the whole text of each
+        ancestor with three regexes (a twentieth of the time of a long page)."""
+        for lead in (elem, *elem.iterancestors()):
+            following = lead.getnext()
+            if following is None or not following.findall(".//blockquote"):
+                continue
+            if (lead.text_content().rstrip().endswith(":")
+                    and text_length(lead) >= self.min_text_length):
+                return True
+        return False
 
     def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
         """readability's own, with text lengths counted in C (its version cleans the whole text
