@@ -3,9 +3,10 @@ readability pick that is not the article."""
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
-from crosscheck.extract import extract_html
+from crosscheck.extract import extract_html, html_blocks
 
 ARTICLE = [
     "The bridge opened on Monday after four years of work, the city council said.",
@@ -112,3 +113,42 @@ def test_headings_that_are_their_own_anchors_and_no_caption_blocks_are_kept() ->
     text = paragraphs(html)
     assert text[0].startswith("A lede in a block")
     assert "Part 1 of the story" in text
+
+
+LONG = " ".join(ARTICLE)  # 60 words: longer than any teaser's dek
+
+
+def test_later_h1s_head_sections_and_link_headings_over_long_prose_stay() -> None:
+    """The first <h1> is the title; Medium heads sections with <h1> too. A review list heads
+    each section with a link to the film; teaser headlines (links over a short dek) still go."""
+    html = ("<html><body><h1>The title</h1><article><p>" + LONG + "</p><h1>Why it matters</h1>"
+            "<p>" + LONG + "</p><h3><a href='https://films.example/1'>“Rez Infinite” ($30)</a>"
+            "</h3><p>" + LONG + "</p><h3><a href='/other'>Another story of ours</a></h3>"
+            "<p>A short dek.</p></article></body></html>")
+    text = paragraphs(html)
+    assert "The title" not in text
+    assert "Why it matters" in text and "“Rez Infinite” ($30)" in text
+    assert "Another story of ours" not in text
+
+
+def test_a_note_that_pops_up_over_words_keeps_them_in_the_sentence() -> None:
+    """`<a href="javascript:..." class="popup">`: readability-lxml removed 'popup' elements
+    and their words; links that lead nowhere off the page are not link text either."""
+    html = ("<html><body><article>" + BODY + "<p>\"Will you tell me, Bartleby, <a "
+            "href='javascript:void(0);' class='popup'>where you were born?\"</a></p>"
+            "</article></body></html>")
+    assert '"Will you tell me, Bartleby, where you were born?"' in paragraphs(html)
+
+
+def test_a_list_nested_in_a_prose_list_counts_as_part_of_it_and_a_byline_goes() -> None:
+    """A prose list's item holding a list of links (bug numbers): its items count as items of
+    the prose list, so they are not taken for a menu. A short element marked as the author
+    (Readability.js's byline) goes."""
+    bugs = "".join(f"<li><a href='https://bugs.example/{n}'>Bug {n}</a></li>" for n in range(3))
+    root = lxml.html.fromstring(f"<div><ul><li>{ARTICLE[0]}</li><li>In progress:<ul>{bugs}"
+                                "</ul></li></ul></div>")
+    blocks = [b for b in html_blocks(root) if b.text.startswith(("The bridge", "Bug"))]
+    assert len(blocks) == 4 and len({b.in_list for b in blocks}) == 1
+    html = ("<html><body><article><p class='bloc_signature'>By <span itemprop='author'>Ann "
+            "Lee</span></p>" + BODY + "</article></body></html>")
+    assert not any("Ann Lee" in p for p in paragraphs(html))

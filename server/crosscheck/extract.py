@@ -10,8 +10,8 @@ HTML, in order:
    buttons, share bars, bylines, a list of teaser `<article>`s inside the
    article) and un-class embedded quotes (tweets) so readability keeps them.
 4. readability-lxml picks the main content (`Readable`: without its own
-   cleaning pass, which `preclean` replaces, and with four of its rules put
-   back as Readability.js has them).
+   cleaning pass, which `preclean` replaces, and with Readability.js's rules
+   put back where readability-lxml's lose article text).
 5. `html_blocks` turns it into paragraphs (block elements break, inline
    elements never split words) and `is_boilerplate` drops link-only teaser
    lines, furniture lines and the title repeated.
