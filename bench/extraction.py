@@ -160,7 +160,8 @@ def main() -> None:
         print(json.dumps({"host_cpu_ms": host, "load": load, **results}))
         return
     print(f"host: a 1,000,000-step Python loop took {host:.0f} ms of CPU time (about 45 on an "
-          f"idle core; the in-process speeds below scale with it); load average {load:.1f}")
+          f"idle core: how busy this core is; the in-process speeds below slow down with it, "
+          f"less than in proportion); load average {load:.1f}")
     for name, m in results.items():
         print(f"== {name} ({SETS[name].relative_to(REPO.parent)})")
         report(m)
