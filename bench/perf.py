@@ -4,6 +4,7 @@
     .venv/bin/python bench/perf.py --sizes 50k --json # one size; one JSON object
     .venv/bin/python bench/perf.py --smoke            # seconds: proves the script still runs
     .venv/bin/python bench/perf.py --profile 1m       # pyinstrument profile of one analysis
+    .venv/bin/python bench/perf.py --backend postgres --sizes seed,50k   # on PostgreSQL
 
 Stores come from bench/corpus.py (cached in bench/out/). Per size:
   analysis   a real `crosscheck serve` (uvicorn, 127.0.0.1) on a copy of the store answers
@@ -30,6 +31,13 @@ Stores come from bench/corpus.py (cached in bench/out/). Per size:
   ingest     `crosscheck import` of generated HTML pages (one per BBC article: the text
              in news-like furniture: nav, share links, related stories, footer) on all
              cores into a fresh store; pages per second, and per core.
+
+--backend postgres: the same on PostgreSQL, in a throwaway cluster (bench/pgstore.py; fsync
+on). Each SQLite store is copied into a database of its own through `Store.add_many`, 500
+articles per transaction, as bench/corpus.py writes them: that copy's passages per second is
+the import rate (GIN index and a final VACUUM ANALYZE included). The servers and this process
+then work on that database; the naive baseline reads the passages of the SQLite original (the
+copy keeps every id).
 """
 
 from __future__ import annotations
@@ -44,13 +52,14 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import corpus
 import httpx2 as httpx
 import numpy as np
+import pgstore
 from corpus import CROSSCHECK, build, crc, real_pages, variant
 from rapidfuzz import process
 
@@ -99,7 +108,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @contextmanager
-def server(db: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
+def server(db: Path | str) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
     """`crosscheck serve` on db; yields its URL, process and start time."""
     import socket
 
@@ -156,10 +165,13 @@ def new_articles(pages: list[Page], count: int) -> list[dict[str, Any]]:
     ]
 
 
-def measure_server(db: Path, queries: list[Page], repeat: int, adds: list[dict[str, Any]],
-                   others: list[Page]) -> dict[str, Any]:
-    work = corpus.OUT / f"work-{db.name}"
-    shutil.copyfile(db, work)
+def measure_server(db: Path | str, queries: list[Page], repeat: int,
+                   adds: list[dict[str, Any]], others: list[Page]) -> dict[str, Any]:
+    """On a copy of a SQLite store; on a PostgreSQL database itself."""
+    work: Path | str = db
+    if isinstance(db, Path):
+        work = corpus.OUT / f"work-{db.name}"
+        shutil.copyfile(db, work)
     try:
         with server(work) as (url, proc, started), httpx.Client(headers=AUTH) as client:
             cold = cold_start(client, url, started, queries[0])
@@ -176,7 +188,7 @@ def measure_server(db: Path, queries: list[Page], repeat: int, adds: list[dict[s
                 post(client, url + "/api/analyze", {"text": page.text})
             rss = rss_mb(proc.pid)
     finally:
-        for f in corpus.OUT.glob(work.name + "*"):
+        for f in corpus.OUT.glob(work.name + "*") if isinstance(work, Path) else ():
             f.unlink()
     first = times[1: len(queries)]  # each article's first analysis (the first one: cold start)
     return {
@@ -186,7 +198,7 @@ def measure_server(db: Path, queries: list[Page], repeat: int, adds: list[dict[s
     }
 
 
-def measure_cpu(db: Path, queries: list[Page], repeat: int) -> dict[str, Any]:
+def measure_cpu(db: Path | str, queries: list[Page], repeat: int) -> dict[str, Any]:
     """CPU seconds of the same analyses in this process: the figure to trust when other
     work shares the cores (the server's wall time then includes waiting for a core)."""
     store = Store(db)
@@ -248,9 +260,10 @@ def as_good(claim: str, top: str, found: list[Passage]) -> bool:
     return any(SCORER(claim, normalize(p.text)) >= best for p in found)
 
 
-def compare(db: Path, queries: list[Page]) -> dict[str, Any]:
-    """Naive time per article, and how often our candidates hold its top match."""
-    store = Store(db)
+def compare(db: Path, queries: list[Page], retrieval: str | None = None) -> dict[str, Any]:
+    """Naive time per article, and how often our candidates hold its top match (found in
+    `retrieval`, a copy of `db` with the same ids, when given)."""
+    store = Store(retrieval or db)
     texts, articles, lengths = stored_passages(db)
     naive_s, agree, considered = [], 0, 0
     for page in queries:
@@ -308,9 +321,11 @@ def html_pages(count: int) -> Path:
     return folder
 
 
-def measure_ingest(count: int) -> dict[str, Any]:
+def measure_ingest(count: int, cluster: Any = None) -> dict[str, Any]:
     folder = html_pages(count)
-    db = corpus.OUT / "ingest.db"
+    db: Path | str = corpus.OUT / "ingest.db"
+    if cluster is not None:
+        db = cluster.database("ingest")
     for f in corpus.OUT.glob("ingest.db*"):
         f.unlink()
     t = time.perf_counter()
@@ -328,12 +343,22 @@ def measure_ingest(count: int) -> dict[str, Any]:
 
 
 def measure(size: str, queries: list[Page], repeat: int, naive: int,
-            adds: list[dict[str, Any]], others: list[Page]) -> dict[str, Any]:
+            adds: list[dict[str, Any]], others: list[Page], cluster: Any = None
+            ) -> dict[str, Any]:
     db = build(size)
     row: dict[str, Any] = {"size": size, "passages": Store(db).stats()["passages"]}
-    row |= measure_server(db, queries, repeat, adds, others)
-    row |= measure_cpu(db, queries, repeat)
-    row |= compare(db, queries if row["passages"] < BIG else queries[:naive])
+    where: Path | str = db
+    if cluster is not None:  # PostgreSQL: a copy of the store, its import timed
+        where = cluster.database(f"perf_{size}")
+        row |= pgstore.copy(db, where)
+        print(f"{size}: {row['import_passages']:,} passages imported into PostgreSQL in "
+              f"{row['import_s']:.0f} s ({row['import_passages_per_s']:,.0f} passages/s)",
+              flush=True)
+    compared = compare(db, queries if row["passages"] < BIG else queries[:naive],
+                       None if cluster is None else str(where))
+    row |= measure_server(where, queries, repeat, adds, others)
+    row |= measure_cpu(where, queries, repeat)
+    row |= compared
     row["speedup"] = row["naive_p50_ms"] / row["analysis_p50_ms"]
     return row
 
@@ -360,7 +385,7 @@ COLUMNS = [
 ]
 
 
-def table(rows: list[dict[str, Any]], ingest: dict[str, Any]) -> str:
+def table(rows: list[dict[str, Any]], ingest: dict[str, Any], backend: str = "sqlite") -> str:
     lines = ["| " + " | ".join(h for _, h, _ in COLUMNS) + " |",
              "|" + "---|" * len(COLUMNS)]
     for row in rows:
@@ -368,8 +393,13 @@ def table(rows: list[dict[str, Any]], ingest: dict[str, Any]) -> str:
         if not row["claims_compared"]:
             cells[[k for k, _, _ in COLUMNS].index("agreement")] = "-"
         lines.append("| " + " | ".join(cells) + " |")
+    for row in rows:
+        if "import_passages_per_s" in row:
+            lines.append(f"\nimport into PostgreSQL, {row['size']}: {row['import_passages']:,} "
+                         f"passages in {row['import_s']:.0f} s = "
+                         f"{row['import_passages_per_s']:,.0f} passages/s")
     lines.append(
-        f"\ningest: {ingest['ingest_pages']} HTML pages, "
+        f"\ningest ({backend}): {ingest['ingest_pages']} HTML pages, "
         f"{ingest['ingest_pages_per_s']:.0f} pages/s on {CORES} cores = "
         f"{ingest['ingest_pages_per_s_per_core']:.0f} pages/s per core")
     return "\n".join(lines)
@@ -390,6 +420,8 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="tiny run: seed store, few pages")
     parser.add_argument("--profile", metavar="SIZE", help="profile one analysis instead")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite",
+                        help="postgres: copies of the stores in a throwaway PostgreSQL cluster")
     parser.add_argument("--out", type=Path, default=corpus.OUT,
                         help="folder for built stores and pages (default: bench/out)")
     args = parser.parse_args()
@@ -405,14 +437,17 @@ def main() -> None:
         return
     adds = new_articles(pages, args.adds)
     host = {"host_ms_before": host_ms()}
-    rows = [measure(size, queries, args.repeat, args.naive, adds, others)
-            for size in args.sizes.split(",")]
-    ingest = measure_ingest(args.pages)
+    with ExitStack() as stack:
+        cluster = stack.enter_context(pgstore.cluster()) if args.backend == "postgres" else None
+        rows = [measure(size, queries, args.repeat, args.naive, adds, others, cluster)
+                for size in args.sizes.split(",")]
+        ingest = measure_ingest(args.pages, cluster)
     host["host_ms_after"] = host_ms()
     if args.json:
-        print(json.dumps({"sizes": rows, **ingest, "cores": CORES, **host}))
+        print(json.dumps({"sizes": rows, **ingest, "cores": CORES, "backend": args.backend,
+                          **host}))
     else:
-        print(table(rows, ingest))
+        print(table(rows, ingest, args.backend))
         print(f"host: a 1,000,000-step Python loop took {host['host_ms_before']:.0f} ms before "
               f"and {host['host_ms_after']:.0f} ms after (the machine's speed of the moment)")
 

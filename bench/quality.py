@@ -3,11 +3,14 @@
     .venv/bin/python bench/quality.py                  # every figure (real news: minutes)
     .venv/bin/python bench/quality.py --no-realnews    # the pair sets only
     .venv/bin/python bench/quality.py --distractors    # only the seed pairs among BBC's 2,225
+    .venv/bin/python bench/quality.py --backend postgres   # the stores on PostgreSQL
 
 Data: tests/labelled/*.jsonl (ours, hand-labelled from the seed corpus, plus hard cases),
 bench/realnews.py (our labels of real multi-outlet news) and ../shared/bench/pairs/ (MSRP,
 FNC-1; see its SOURCE.md). MSRP and FNC-1 only measure: nothing is fitted on them (MSRP's
-licence forbids product use).
+licence forbids product use). With --backend postgres, the figures that go through a store
+(real news, the seed pairs through the pipeline) use copies of the stores in a throwaway
+PostgreSQL cluster (bench/pgstore.py); the pair sets need no store.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +31,7 @@ from crosscheck import candidates, match, pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402  (bench/corpus.py)
+import pgstore  # noqa: E402  (bench/pgstore.py)
 import realnews  # noqa: E402  (bench/realnews.py)
 
 from crosscheck.claims import extract_claims, passages, split_sentences
@@ -89,11 +94,13 @@ def seed_dates() -> dict[str, str]:
     return {d["file"][:3]: d["published"] for d in manifest["documents"] if d["published"]}
 
 
-def through_pipeline(name: str) -> dict[str, dict[str, float]]:
+def through_pipeline(name: str, cluster: pgstore.Cluster | None = None
+                     ) -> dict[str, dict[str, float]]:
     """The labelled seed pairs as the product sees them: each claim's document analysed
-    against a store of the seed corpus (so candidate retrieval counts too)."""
+    against a store of the seed corpus (so candidate retrieval counts too); in a database of
+    `cluster` when given."""
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "seeds.db")
+        store = Store(Path(folder) / "seeds.db" if cluster is None else cluster.database("seeds"))
         pipeline.ensure_seeded(store)
         found = seed_relations(store)
     return judged(name, found)
@@ -247,17 +254,25 @@ def main() -> None:
                         help="evaluate FNC-1 on an even sample of this many pairs (default: all)")
     parser.add_argument("--distractors", action="store_true",
                         help="only the seed pairs through the pipeline among the BBC corpus")
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite",
+                        help="postgres: the stores copied into a throwaway PostgreSQL cluster")
     args = parser.parse_args()
     if args.distractors:
         report_distractors("seed_pairs.jsonl")
         return
-    if not args.no_realnews:
-        print("Real news (bench/realnews.py; held-out events apart):")
-        realnews.report(realnews.figures(realnews.build_store(), realnews.docs()))
-    for name in ("seed_pairs.jsonl", "hard_cases.jsonl"):
-        print_table(f"tests/labelled/{name}", labelled_figures(name))
-    print_table("tests/labelled/seed_pairs.jsonl through the pipeline (retrieval included)",
-                through_pipeline("seed_pairs.jsonl"))
+    with ExitStack() as stack:
+        cluster = stack.enter_context(pgstore.cluster()) if args.backend == "postgres" else None
+        if not args.no_realnews:
+            print(f"Real news (bench/realnews.py; held-out events apart; {args.backend}):")
+            store = realnews.build_store()
+            if cluster is not None:
+                store = Store(cluster.database("realnews"))
+                pgstore.copy(realnews.STORE, store.url)  # type: ignore[attr-defined]
+            realnews.report(realnews.figures(store, realnews.docs()))
+        for name in ("seed_pairs.jsonl", "hard_cases.jsonl"):
+            print_table(f"tests/labelled/{name}", labelled_figures(name))
+        print_table("tests/labelled/seed_pairs.jsonl through the pipeline (retrieval included, "
+                    f"{args.backend})", through_pipeline("seed_pairs.jsonl", cluster))
     figures = msrp_figures()
     print("\nMSRP test (1,725 pairs): accuracy / F1 of the paraphrase class")
     print(f"  {'crosscheck: corroborates or conflicts':<42}{figures['accuracy']:.3f} / "

@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import httpx2 as httpx
 import pytest
@@ -75,6 +76,28 @@ def seed_text(prefix: str) -> str:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "crosscheck.db"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """One throwaway PostgreSQL cluster for the whole session (tests/pgcluster.py)."""
+    from pgcluster import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new store on each backend: a SQLite file, or a new database on the session's
+    PostgreSQL. A test module runs on both by defining `db_path` as this fixture."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "crosscheck.db")
+        return
+    cluster, name = request.getfixturevalue("postgres"), f"t{uuid4().hex[:12]}"
+    yield cluster.database(name)
+    cluster.drop(name)
 
 
 @pytest.fixture

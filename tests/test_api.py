@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import LiveServer, seed_text
 from starlette.testclient import TestClient
 
@@ -16,6 +17,12 @@ RELATED_PAGE = (
     "Pyongyang on Tuesday. The plant will make artillery shells for export to Russia, "
     "the officials said."
 )
+
+
+@pytest.fixture
+def db_path(any_store: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL (conftest's `any_store`)."""
+    return any_store
 
 
 def claim_with(body: dict, words: str) -> dict:

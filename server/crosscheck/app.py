@@ -447,6 +447,7 @@ def profiling(store: Store) -> Callable[[Starlette], Any]:
         if not store.read_only:
             threading.Thread(target=fill, name="profiles", daemon=True).start()
         yield
+        store.close()  # a database server's connections go back at shutdown
 
     return lifespan
 

@@ -36,7 +36,8 @@ db_option = click.option(
     "--db", "db_path", envvar="CROSSCHECK_DB", callback=resolve_db,
     show_default="your data folder, e.g. ~/.local/share/crosscheck/crosscheck.db",
     type=click.Path(dir_okay=False),
-    help="SQLite store (also read from CROSSCHECK_DB).",
+    help="The store: a SQLite file, or a PostgreSQL database shared with others as "
+         "postgresql://USER@HOST/DBNAME (also read from CROSSCHECK_DB).",
 )
 seeds_option = click.option(
     "--no-seeds", is_flag=True, help="Do not load the seed corpus into a new store.",
@@ -57,7 +58,7 @@ def open_store(db_path: str, no_seeds: bool) -> Store:
     if not no_seeds:
         loaded = pipeline.ensure_seeded(store)
         if loaded:
-            click.echo(f"New store {db_path}: loaded the seed corpus, "
+            click.echo(f"New store {store.path}: loaded the seed corpus, "
                        f"{plural(loaded, 'article')} on one story.", err=True)
     return store
 
@@ -137,7 +138,7 @@ def serve(host: str, allow_remote: bool, port: int, token: str | None, no_token:
     policy = Policy(port=port, bound_host=host, extension_origins=extension_origins,
                     token=token)
     app = create_app(db_path, seeds=not no_seeds, policy=policy)
-    click.echo(f"Crosscheck on http://{host}:{port} (store: {db_path})", err=True)
+    click.echo(f"Crosscheck on http://{host}:{port} (store: {app.state.store.path})", err=True)
     if token is None:
         click.secho("WARNING: --no-token: every program on this machine, and any browser "
                     "extension, can read and change your store", fg="yellow", err=True)
@@ -463,8 +464,9 @@ def remove(article_id: int, db_path: str) -> None:
 @seeds_option
 def stats(db_path: str, no_seeds: bool) -> None:
     """Where the store is and how much it holds."""
-    click.echo(f"store: {db_path}")
-    for key, value in open_store(db_path, no_seeds).stats().items():
+    store = open_store(db_path, no_seeds)
+    click.echo(f"store: {store.path}")
+    for key, value in store.stats().items():
         click.echo(f"{key}: {value}")
 
 

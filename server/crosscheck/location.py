@@ -8,7 +8,9 @@ still used when a command runs from the checkout, with a note saying where the n
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
@@ -27,6 +29,29 @@ def extension_folder() -> Path | None:
     """The browser extension's folder, when running from a checkout (pip installs lack it)."""
     folder = Path(__file__).resolve().parents[2] / "extension"
     return folder if (folder / "manifest.json").is_file() else None
+
+
+def is_url(location: str | Path) -> bool:
+    """Does this --db name a PostgreSQL database rather than a SQLite file?"""
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def shown(location: str | Path) -> str:
+    """The store as it may be printed: a database URL without its password."""
+    if not is_url(location):
+        return str(location)
+    parts = urlsplit(str(location))
+    user, at, host = parts.netloc.rpartition("@")
+    netloc = f"{user.split(':', 1)[0]}{at}{host}"
+    query = "&".join(p for p in parts.query.split("&") if not p.startswith("password="))
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def server_token_file(url: str) -> Path:
+    """Where this user keeps the token of a server on a PostgreSQL database: one per database
+    (its URL without the password), in the data folder."""
+    key = hashlib.sha256(shown(url).encode()).hexdigest()[:16]
+    return platformdirs.user_data_path("crosscheck", appauthor=False) / f"server-{key}.token"
 
 
 def default_store(cwd: Path | None = None) -> tuple[Path, str | None]:

@@ -98,7 +98,12 @@ def is_extension(policy: Policy, origin: str) -> bool:
 
 
 def token_file(db_path: str | Path) -> Path:
-    """Where the store's token lives: beside it, db/crosscheck.db -> db/crosscheck.token."""
+    """Where the store's token lives: beside it, db/crosscheck.db -> db/crosscheck.token; for a
+    PostgreSQL database, in the user's data folder (`location.server_token_file`)."""
+    from .location import is_url, server_token_file
+
+    if is_url(db_path):
+        return server_token_file(str(db_path))
     return Path(db_path).with_suffix(".token")
 
 

@@ -14,11 +14,11 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..location import is_url
 from ..nearest import VectorIndex
 from ..types import Article, Passage, Sentence
 
@@ -26,7 +26,6 @@ Hit = tuple[int, str, int]  # a passage found: (id, text, article id)
 Added = tuple[int, int, bool]  # an article stored: (id, passages, duplicate)
 WORD = re.compile(r"\w+")
 ID_BITS = 40  # a passage id fits in 40 bits; the query index goes above them
-URL_SCHEMES = ("postgresql://", "postgres://")
 
 
 class StoreError(Exception):
@@ -56,11 +55,6 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def is_url(location: str | Path) -> bool:
-    """Does this --db name a database server rather than a file?"""
-    return str(location).startswith(URL_SCHEMES)
-
-
 class Store(ABC):
     """The store at `location`: `Store("my.db")` is SQLite, `Store("postgresql://...")`
     PostgreSQL. Raises StoreError when it cannot be opened."""
@@ -79,6 +73,10 @@ class Store(ABC):
             return super().__new__(PostgresStore)
         from .sqlite import SQLiteStore
         return super().__new__(SQLiteStore)
+
+    @abstractmethod
+    def close(self) -> None:
+        """Let go of the store's connections (a server's, at shutdown)."""
 
     # ------------------------------------------------------------ health
 

@@ -27,10 +27,10 @@ from .. import embed
 from ..nearest import VectorIndex
 from ..types import Article, Passage, Sentence
 from .base import Added, Hit, NotCommitted, Store, StoreError, now, sentence_hash, text_hash
+from .tokens import TOKENIZE, tokenizer
 
 migrations = Migrations("crosscheck")
 T = TypeVar("T")
-TOKENIZE = "porter unicode61 remove_diacritics 2"
 SQLITE_BUSY, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 8, 10, 11  # primary codes
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 
@@ -173,6 +173,9 @@ class SQLiteStore(Store):
         except (sqlite3.Error, OSError) as exc:
             raise self.failure(exc) or exc from None
 
+    def close(self) -> None:
+        """Each thread's connection closes with its thread: nothing to let go of here."""
+
     def _open(self) -> None:
         if self.path != ":memory:" and not self.read_only:
             private_folder(Path(self.path).parent)
@@ -281,7 +284,6 @@ class SQLiteStore(Store):
                     raise NotCommitted
             except BaseException:
                 db.rollback()
-                self._local.scratch = False  # a rollback also undoes its creation
                 raise
             db.commit()
 
@@ -442,28 +444,9 @@ class SQLiteStore(Store):
         ).fetchall()
         return dict(rows)
 
-    def _scratch(self) -> sqlite_utils.Database:
-        """This thread's connection, with a temporary FTS5 table tokenizing as the index
-        does: how texts become terms without a stemmer of our own."""
-        db = self.db
-        if not getattr(self._local, "scratch", False):
-            db.execute(f"create virtual table temp.scratch using fts5(text, tokenize='{TOKENIZE}')")
-            db.execute("create virtual table temp.scratch_rows using fts5vocab(temp, scratch, row)")
-            db.execute(
-                "create virtual table temp.scratch_terms using fts5vocab(temp, scratch, instance)")
-            self._local.scratch = True
-        return db
-
-    def _tokenize(self, texts: Sequence[str]) -> sqlite_utils.Database:
-        db = self._scratch()
-        db.execute("delete from temp.scratch")
-        db.conn.executemany("insert into temp.scratch (rowid, text) values (?, ?)",
-                            list(enumerate(texts)))
-        return db
-
     def _term_counts(self, texts: Sequence[str]) -> list[tuple[str, int]]:
         """(term, passages holding it) over these passage texts."""
-        return self._tokenize(texts).execute("select term, doc from temp.scratch_rows").fetchall()
+        return tokenizer.counts(texts)
 
     def term_frequencies(
         self, words: Sequence[str], exclude: Iterable[int] = ()
@@ -473,13 +456,13 @@ class SQLiteStore(Store):
         out): a page's own stored copy must not make its words look rare."""
         texts = self._texts_of(exclude)
         own = dict(self._term_counts(texts)) if texts else {}
-        db = self._tokenize(words)
-        rows = db.execute(
-            "select s.doc, s.term, t.df from temp.scratch_terms s "
-            "join terms t on t.term = s.term where t.df > 0"
-        ).fetchall()
-        db.conn.commit()  # ends the transaction sqlite3 opened for the scratch insert
-        counts = {words[i]: (term, df - own.get(term, 0)) for i, term, df in rows}
+        found = tokenizer.instances(words)
+        wanted = sorted({term for _, term in found})
+        df = dict(self.db.execute(
+            "select term, df from terms where term in (select value from json_each(?))"
+            " and df > 0", [json.dumps(wanted)]).fetchall())
+        counts = {words[i]: (term, df[term] - own.get(term, 0)) for i, term in found
+                  if term in df}
         return {word: found for word, found in counts.items() if found[1] > 0}
 
     def _texts_of(self, articles: Iterable[int]) -> list[str]:

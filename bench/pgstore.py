@@ -1,0 +1,63 @@
+"""PostgreSQL stores for the benchmarks: a throwaway cluster (tests/pgcluster.py, settings for
+measuring rather than for tests: fsync on) and a copy of a built SQLite store in it, written
+through `Store.add_many` as an import would (so the copy's time is the import rate)."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from crosscheck.store import Store
+from crosscheck.types import Article, Sentence
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from pgcluster import Cluster  # noqa: E402
+
+BATCH = 500  # articles per transaction, as bench/corpus.py writes the SQLite stores
+SETTINGS = ("-c", "shared_buffers=1GB", "-c", "maintenance_work_mem=512MB",
+            "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=30min")
+
+
+def cluster() -> Cluster:
+    return Cluster(fast=False, settings=SETTINGS)
+
+
+def articles_of(db: Path) -> Iterator[tuple[Article, list[Sentence]]]:
+    """Every article of a SQLite store with its passages, in id order."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("select id, url, title, outlet, author, published, language, text"
+                            " from articles order by id")
+        spans = conn.execute('select article_id, start, "end", text from passages'
+                             " order by article_id, seq")
+        pending = next(spans, None)
+        for aid, url, title, outlet, author, published, language, text in rows:
+            found = []
+            while pending is not None and pending[0] == aid:
+                found.append(Sentence(pending[3], pending[1], pending[2]))
+                pending = next(spans, None)
+            yield Article(text=text, url=url, title=title, outlet=outlet, author=author,
+                          published=published, language=language), found
+
+
+def copy(db: Path, url: str) -> dict[str, float]:
+    """The SQLite store `db` into the PostgreSQL database `url`; passages and seconds."""
+    store = Store(url)
+    start = time.perf_counter()
+    passages = 0
+    batch: list[tuple[Article, list[Sentence]]] = []
+    for item in articles_of(db):
+        batch.append(item)
+        passages += len(item[1])
+        if len(batch) == BATCH:
+            store.add_many(batch)
+            batch = []
+    store.add_many(batch)
+    loaded = time.perf_counter() - start
+    store.optimize()
+    total = time.perf_counter() - start
+    store.close()
+    return {"import_passages": passages, "import_s": total,
+            "import_passages_per_s": passages / total, "import_write_s": loaded}
