@@ -49,11 +49,12 @@ def free_port() -> int:
 class Cluster:
     def __init__(self, fast: bool = True, settings: tuple[str, ...] = ()):
         """`fast` turns fsync off (for tests: a crash loses nothing that matters)."""
-        self.folder = Path(tempfile.mkdtemp(prefix="crosscheck-pg-"))
+        root = os.geteuid() == 0  # then the server runs as `postgres`, who must reach the folder
+        self.folder = Path(tempfile.mkdtemp(prefix="crosscheck-pg-", dir="/tmp" if root else None))
         self.data, self.log = self.folder / "data", self.folder / "server.log"
         self.port = free_port()
         self.prefix: list[str] = []
-        if os.geteuid() == 0:
+        if root:
             self.prefix = ["runuser", "-u", "postgres", "--"]
             user = pwd.getpwnam("postgres")
             os.chown(self.folder, user.pw_uid, user.pw_gid)

@@ -69,7 +69,11 @@ class Store(ABC):
             return super().__new__(cls)
         location = args[0] if args else kwargs["path"]
         if is_url(location):
-            from .postgres import PostgresStore
+            try:
+                from .postgres import PostgresStore
+            except ImportError as exc:
+                raise StoreError(503, f"PostgreSQL needs psycopg, which is not installed ({exc}):"
+                                      " pip install 'crosscheck[postgres]'") from None
             return super().__new__(PostgresStore)
         from .sqlite import SQLiteStore
         return super().__new__(SQLiteStore)

@@ -27,6 +27,7 @@ import psycopg
 from psycopg import errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
+from psycopg.types.string import StrDumperUnknown
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..location import shown
@@ -67,6 +68,18 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
+class TextDumper(StrDumperUnknown):
+    """Strings as PostgreSQL takes them: it stores no NUL character (SQLite does), so a NUL in
+    a page's title or a search becomes U+FFFD instead of an error."""
+
+    def dump(self, obj: str) -> bytes:
+        return super().dump(obj.replace("\x00", "\ufffd"))  # type: ignore[no-any-return]
+
+
+def configure(conn: psycopg.Connection[Any]) -> None:
+    conn.adapters.register_dumper(str, TextDumper)
+
+
 def lexeme(term: str) -> str:
     """A term as a quoted tsquery/tsvector lexeme."""
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
@@ -90,8 +103,8 @@ class PostgresStore(Store):
                 self.read_only = bool(conn.execute("select pg_is_in_recovery()").fetchone()[0])
         except psycopg.Error as exc:
             raise self.opening_error(exc) from None
-        self.pool = ConnectionPool(url, min_size=1, max_size=POOL, open=True,
-                                   kwargs={"autocommit": True}, name="crosscheck")
+        self.pool = ConnectionPool(url, min_size=1, max_size=POOL, open=True, name="crosscheck",
+                                   kwargs={"autocommit": True}, configure=configure)
 
     def close(self) -> None:
         self.pool.close()
