@@ -62,6 +62,10 @@ def main() -> None:
         copied = pgstore.copy(build(args.size), url)
         words = searched(url, args.articles)
         with psycopg.connect(url, autocommit=True) as conn:
+            database = conn.execute("select pg_database_size(current_database())").fetchone()[0]
+            tables = conn.execute(
+                "select relname, pg_table_size(oid), pg_indexes_size(oid) from pg_class"
+                " where relname in ('articles', 'passages', 'terms') order by 1").fetchall()
             start = time.perf_counter()
             conn.execute("create extension if not exists pg_trgm")
             conn.execute("create index passages_trgm on passages using gin (text gin_trgm_ops)")
@@ -95,6 +99,10 @@ def main() -> None:
         print(f"{name:10}{np.percentile(times, 50):8.2f}{np.percentile(times, 95):8.2f}"
               f"{sum(times):10.0f}{sizes[index[name]] / 1e6:10.1f}{build_s[name]:9.1f}")
     print("(tsvector's build: the whole import, index included; pg_trgm's: its index alone)")
+    print(f"database {database / 1e6:.0f} MB = {database / copied['import_passages']:,.0f} bytes"
+          " a passage (without the trigram index); tables and indexes (MB):")
+    for name, table, indexes in tables:
+        print(f"  {name:9} table {table / 1e6:7.1f}  indexes {indexes / 1e6:7.1f}")
     print(f"pg_trgm finds {found / max(1, wanted):.1%} of the {wanted:,} passages tsvector "
           f"finds (the rest hold another form of the word) and {extra:,} that it does not")
 

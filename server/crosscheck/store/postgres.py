@@ -234,15 +234,24 @@ class PostgresStore(Store):
 
         def work(conn: psycopg.Connection[Any]) -> list[Added]:
             counts: Counter[str] = Counter()
-            added = [self.insert(conn, article, passages, counts)
+            rows: list[tuple[Any, ...]] = []
+            fresh: dict[int, int] = {}  # articles added by this batch: their passages
+            added = [self.insert(conn, article, passages, counts, rows, fresh)
                      for article, passages in prepared]
+            with conn.cursor().copy('copy passages (article_id, seq, start, "end", text, hash,'
+                                    " terms) from stdin") as copy:
+                for row in rows:  # every new passage of the batch in one COPY
+                    copy.write_row(row)
             self.count_terms(conn, counts)
             return added
         return self.write(work, may_commit)
 
     @staticmethod
     def insert(conn: psycopg.Connection[Any], article: Article,
-               passages: list[tuple[Sentence, list[str]]], counts: Counter[str]) -> Added:
+               passages: list[tuple[Sentence, list[str]]], counts: Counter[str],
+               rows: list[tuple[Any, ...]], fresh: dict[int, int]) -> Added:
+        """Insert the article unless it is stored: its passages go to `rows` (copied at the
+        end of the batch), their terms to `counts`."""
         digest = text_hash(article.text)
         found = PostgresStore.find(conn, article.url, digest)
         if found is None:
@@ -256,16 +265,16 @@ class PostgresStore(Store):
                 found = PostgresStore.find(conn, article.url, digest)
                 if found is None:  # and removed it since: run the transaction again
                     raise errors.SerializationFailure("article added and removed meanwhile")
+        if found in fresh:  # a copy of an article earlier in this batch
+            return found, fresh[found], True
         if found is not None:
             count = conn.execute("select count(*) from passages where article_id = %s",
                                  [found]).fetchone()[0]
             return found, count, True
         article_id = row[0]  # type: ignore[index]
-        with conn.cursor().copy('copy passages (article_id, seq, start, "end", text, hash, terms)'
-                                " from stdin") as copy:
-            for i, (s, terms) in enumerate(passages):
-                copy.write_row((article_id, i, s.start, s.end, s.text, sentence_hash(s.text),
-                                " ".join(lexeme(t) for t in terms)))
+        rows.extend((article_id, i, s.start, s.end, s.text, sentence_hash(s.text),
+                     " ".join(lexeme(t) for t in terms)) for i, (s, terms) in enumerate(passages))
+        fresh[article_id] = len(passages)
         counts.update(t for _, terms in passages for t in terms)
         return article_id, len(passages), False
 
