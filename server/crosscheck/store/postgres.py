@@ -65,6 +65,10 @@ MIGRATIONS: list[tuple[str, str]] = [
             passage text not null, relation text, verdict text not null, created text,
             unique (claim_hash, passage_id));
     """),
+    ("m003_profiles", """
+        alter table passages add column profile text;
+        create table meta (key text primary key, value text);
+    """),
 ]
 
 
@@ -239,7 +243,7 @@ class PostgresStore(Store):
             added = [self.insert(conn, article, passages, counts, rows, fresh)
                      for article, passages in prepared]
             with conn.cursor().copy('copy passages (article_id, seq, start, "end", text, hash,'
-                                    " terms) from stdin") as copy:
+                                    " terms, profile) from stdin") as copy:
                 for row in rows:  # every new passage of the batch in one COPY
                     copy.write_row(row)
             self.count_terms(conn, counts)
@@ -273,7 +277,8 @@ class PostgresStore(Store):
             return found, count, True
         article_id = row[0]  # type: ignore[index]
         rows.extend((article_id, i, s.start, s.end, s.text, sentence_hash(s.text),
-                     " ".join(lexeme(t) for t in terms)) for i, (s, terms) in enumerate(passages))
+                     " ".join(lexeme(t) for t in terms), s.profile)
+                    for i, (s, terms) in enumerate(passages))
         fresh[article_id] = len(passages)
         counts.update(t for _, terms in passages for t in terms)
         return article_id, len(passages), False
@@ -407,7 +412,37 @@ class PostgresStore(Store):
         meta = {row[0]: row[1:] for row in self.rows(
             "select id, title, outlet, url, published from articles where id = any(%s)",
             [ids])} if ids else {}
-        return {pid: Passage(pid, text, aid, *meta[aid]) for pid, text, aid in hits}
+        forms = dict(self.rows(  # type: ignore[arg-type]
+            "select id, profile from passages where id = any(%s)",
+            [sorted({pid for pid, _, _ in hits})])) if self.profiles_usable and hits else {}
+        return {pid: Passage(pid, text, aid, *meta[aid], profile=forms.get(pid))
+                for pid, text, aid in hits}
+
+    def profile_version(self) -> str | None:
+        found = self.rows("select value from meta where key = 'profile'")
+        return found[0][0] if found else None
+
+    def forget_profiles(self, version: str) -> None:
+        def work(conn: psycopg.Connection[Any]) -> None:
+            conn.execute("lock table meta in exclusive mode")  # servers starting together
+            found = conn.execute("select value from meta where key = 'profile'").fetchone()
+            if found and found[0] == version:
+                return  # another server of this version did it just now
+            conn.execute("update passages set profile = null where profile is not null")
+            conn.execute("insert into meta (key, value) values ('profile', %s)"
+                         " on conflict (key) do update set value = excluded.value", [version])
+        self.write(work)
+
+    def unprofiled(self, after: int, limit: int) -> list[tuple[int, str]]:
+        return self.rows(  # type: ignore[return-value]
+            "select id, text from passages where id > %s and profile is null order by id"
+            " limit %s", [after, limit])
+
+    def set_profiles(self, forms: Sequence[tuple[int, str]]) -> None:
+        ids = [pid for pid, _ in forms]
+        self.write(lambda c: c.execute(
+            "update passages p set profile = f.profile from unnest(%s::bigint[], %s::text[])"
+            " f (id, profile) where p.id = f.id", [ids, [form for _, form in forms]]))
 
     def articles_holding(self, words: Sequence[str]) -> dict[str, set[int]]:
         rows = self.rows(
