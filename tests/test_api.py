@@ -119,20 +119,53 @@ def test_list_get_delete(client: TestClient) -> None:
     assert len(client.get("/api/articles").json()["articles"]) == 4
 
 
-def test_errors_are_json(client: TestClient) -> None:
+def test_each_documented_error_has_its_status_and_a_json_error(client: TestClient) -> None:
+    as_json = {"content-type": "application/json"}
     cases = [
-        client.post(
-            "/api/analyze", content=b"{not json", headers={"content-type": "application/json"}
-        ),
-        client.post("/api/analyze", json={}),
-        client.post("/api/analyze", json={"text": 42}),
-        client.post("/api/analyze", json={"text": "   "}),
-        client.get("/api/articles/abc"),
-        client.get("/api/nothing-here"),
+        (400, client.post("/api/analyze", content=b"{not json", headers=as_json)),
+        (400, client.post("/api/analyze", content=b'{"text": "caf\xe9"}', headers=as_json)),
+        (400, client.post("/api/articles", content=b"", headers=as_json)),
+        (422, client.post("/api/analyze", json={})),
+        (422, client.post("/api/analyze", json=["a", "list"])),
+        (422, client.post("/api/analyze", json={"text": 42})),
+        (422, client.post("/api/analyze", json={"text": "   "})),
+        (422, client.post("/api/articles", json={"html": "<p></p>", "text": ""})),
+        (404, client.get("/api/articles/abc")),
+        (404, client.get("/api/articles/999999")),
+        (404, client.delete("/api/articles/999999")),
+        (404, client.get("/api/nothing-here")),
+        (405, client.put("/api/articles", json={"text": NEW_ARTICLE})),
+        (415, client.post("/api/analyze", content=b'{"text": "x"}',
+                          headers={"content-type": "text/plain"})),
     ]
-    for response in cases:
-        assert 400 <= response.status_code < 500, response.text
+    for status, response in cases:
+        assert response.status_code == status, (status, response.request.url, response.text)
         assert isinstance(response.json()["error"], str)
+    assert client.get("/api/health").json()["articles"] == 5  # none of them stored anything
+
+
+# The size limit of each field, as the OpenAPI description gives it (maxLength).
+FIELD_LIMITS = {"url": 2048, "title": 1000, "outlet": 200, "published": 64, "author": 500}
+
+
+def test_the_description_gives_each_field_limit(client: TestClient) -> None:
+    page = client.get("/openapi.json").json()["components"]["schemas"]["Page"]["properties"]
+    assert {name: page[name]["maxLength"] for name in FIELD_LIMITS} == FIELD_LIMITS
+
+
+def test_each_field_is_taken_up_to_its_limit_and_refused_past_it(client: TestClient) -> None:
+    for n, (name, limit) in enumerate(FIELD_LIMITS.items()):
+        text = f"{NEW_ARTICLE} This is report {n} of the series."
+        longest = client.post("/api/articles", json={"text": text, name: "x" * limit})
+        assert longest.status_code == 201, (name, longest.text)
+        for path in ("/api/articles", "/api/analyze"):
+            over = client.post(path, json={"text": text + " More.", name: "x" * (limit + 1)})
+            assert over.status_code == 422, (name, path, over.text)
+            assert over.json()["error"] == f"field '{name}' is longer than {limit} characters"
+            wrong = client.post(path, json={"text": text, name: 7})
+            assert wrong.status_code == 422, (name, path, wrong.text)
+            assert f"'{name}'" in wrong.json()["error"]
+    assert client.get("/api/health").json()["articles"] == 5 + len(FIELD_LIMITS)
 
 
 def test_openapi_lists_the_endpoints(client: TestClient) -> None:

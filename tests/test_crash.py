@@ -54,11 +54,16 @@ def run_import(source: Path, db: Path) -> None:
 
 
 def state(db: Path) -> dict[str, int]:
-    """url -> passages, after checking the file and that every passage is indexed."""
+    """url -> passages, after checking the file, that every passage is indexed and that the
+    term counts match the index."""
     with sqlite3.connect(db, timeout=30) as conn:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
         indexed = conn.execute("select count(*) from passages_fts").fetchone()[0]
         assert indexed == conn.execute("select count(*) from passages").fetchone()[0]
+        # the term counts retrieval ranks by agree with the index they count
+        conn.execute("create virtual table temp.vocab using fts5vocab(main, passages_fts, row)")
+        assert dict(conn.execute("select term, df from terms where df > 0")) == dict(
+            conn.execute("select term, doc from temp.vocab"))
         rows = conn.execute(
             "select a.url, count(p.id) from articles a left join passages p on p.article_id = a.id "
             "group by a.id").fetchall()
