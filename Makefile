@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(TEST_STAMP)  ## set up and run the whole test suite (lint included)
 	@[ -d ../shared/bench ] || echo "../shared/bench is missing: the benchmark tests will not run (listed at the end)" >&2
 	$(BIN)/ruff check server tests bench
 	$(BIN)/python -m pytest
+
+mutants: $(TEST_STAMP)  ## mutation testing of the pure stages (slow; not in CI)
+	$(BIN)/pip install --quiet -e '.[test,mutants]'
+	scripts/mutants
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check server tests bench

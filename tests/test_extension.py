@@ -402,8 +402,8 @@ def test_access_token_from_the_options_is_sent(browser: Browser, site: str,
         guarded.stop()
 
 
-def test_a_title_longer_than_the_server_takes_is_cut(browser: Browser, site: str,
-                                                     server: LiveServer) -> None:
+def test_a_page_with_a_title_longer_than_the_server_takes_is_checked(
+        browser: Browser, site: str, server: LiveServer) -> None:
     panel = Panel(browser, f"{site}/long-title.html", server.url)
     panel.check()
     assert re.search(r"[1-9]\d* claims? found", panel.page.text(".counts") or "")

@@ -99,7 +99,7 @@ def test_a_claim_of_stopwords_or_unknown_words_finds_nothing(db_path: Path) -> N
     assert candidates_for(store, claims, ()) == [[], []]
 
 
-def test_analysis_after_import_adds_through_the_same_connection(db_path: Path) -> None:
+def test_an_addition_after_an_analysis_on_the_same_store_is_stored(db_path: Path) -> None:
     store = seeded(db_path)
     pipeline.analyze(store, Page(text=seed_text("001")))
     added = pipeline.add(store, Page(text="A new report says 12 ships docked in Nampo on Monday."))

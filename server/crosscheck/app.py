@@ -327,10 +327,20 @@ ERROR_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/Erro
 TEXT = {"type": "string"}
 OPTIONAL_TEXT = {"type": "string", "nullable": True}
 INTEGER = {"type": "integer"}
+COUNT = {"type": "integer", "minimum": 0}
+SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 
 
 def obj(required: dict[str, Any], **optional: Any) -> dict[str, Any]:
     return {"type": "object", "required": list(required), "properties": required | optional}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
 
 
 PAGE_SCHEMA = {
@@ -344,24 +354,37 @@ PAGE_SCHEMA = {
            for name, size in MAX_FIELD.items()},
     },
 }
+METADATA = {name: OPTIONAL_TEXT for name in ("title", "outlet", "url", "published")}
 COMPONENTS: dict[str, Any] = {
     "schemas": {
         "Page": PAGE_SCHEMA,
         "Error": obj({"error": TEXT}),
-        "Health": obj({"status": TEXT, "articles": INTEGER, "passages": INTEGER}),
+        "Health": obj({"status": {"type": "string", "enum": ["ok"]}, "articles": COUNT,
+                       "passages": COUNT}),
         "Analysis": obj({
-            "article": obj({"text": TEXT}),
-            "claims": {"type": "array", "items": obj({
-                "text": TEXT, "start": INTEGER, "end": INTEGER,
-                "matches": {"type": "array", "items": {"type": "object"}},
-            })},
-            "summary": obj({"claims": INTEGER}),
+            "article": obj({"text": TEXT, **METADATA, "author": OPTIONAL_TEXT}),
+            "claims": array(ref("Claim")),
+            "summary": obj({"claims": COUNT, "corroborated": COUNT, "conflicted": COUNT,
+                            "sources": COUNT}),
         }),
-        "Added": obj({"id": INTEGER, "passages": INTEGER}, duplicate={"type": "boolean"}),
-        "Articles": obj({"articles": {"type": "array", "items": obj(
-            {"id": INTEGER, "passages": INTEGER}, title=OPTIONAL_TEXT, url=OPTIONAL_TEXT)}}),
-        "Article": obj({"id": INTEGER, "text": TEXT, "passages": {"type": "array", "items": obj(
-            {"id": INTEGER, "start": INTEGER, "end": INTEGER, "text": TEXT})}}),
+        "Claim": obj({"text": TEXT, "start": COUNT, "end": COUNT,
+                      "matches": array(ref("Match")), "sources": COUNT}),
+        "Match": obj(
+            {"relation": {"type": "string", "enum": ["conflicts", "corroborates", "related"]},
+             "score": SHARE, "passage": ref("Passage"), "differences": array(ref("Difference"))},
+            confidence=SHARE, reason=TEXT, in_story={"type": "boolean"},
+        ),
+        "Passage": obj({"id": INTEGER, "text": TEXT, "article_id": INTEGER, **METADATA}),
+        "Difference": obj({"kind": TEXT, "claim": TEXT, "passage": TEXT}),
+        "Added": obj({"id": INTEGER, "passages": COUNT},
+                     duplicate={"type": "boolean", "enum": [True]}),
+        "Articles": obj({"articles": array(obj({"id": INTEGER, "passages": COUNT, **METADATA}))}),
+        "Article": obj({
+            "id": INTEGER, "text": TEXT, **METADATA, "author": OPTIONAL_TEXT,
+            "language": OPTIONAL_TEXT, "added": TEXT,
+            "passages": array(obj({"id": INTEGER, "seq": COUNT, "start": COUNT, "end": COUNT,
+                                   "text": TEXT})),
+        }),
         "Deleted": obj({"deleted": INTEGER}),
         "NewFeedback": obj({"claim": TEXT, "passage_id": INTEGER}, relation=OPTIONAL_TEXT),
         "FeedbackId": obj({"id": INTEGER}),

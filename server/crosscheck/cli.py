@@ -19,11 +19,22 @@ WRITE_BATCH = 64  # imported articles written per transaction
 HTML_SUFFIXES = (".html", ".htm")
 
 
+class FileProblem(click.ClickException):
+    """A file or store named on the command line that cannot be used: one line on stderr,
+    exit status 2 (as for a usage error), and nothing created."""
+
+    exit_code = 2
+
+
 def resolve_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-    """--db, else CROSSCHECK_DB, else the user's store (made on first use)."""
-    from .location import default_store
+    """--db, else CROSSCHECK_DB, else the user's store (made on first use). A store named by
+    --db or CROSSCHECK_DB must be in a folder that exists: a typo must not create a new store
+    somewhere."""
+    from .location import default_store, is_url
 
     if value is not None:
+        if not is_url(value) and not Path(value).parent.is_dir():
+            raise FileProblem(f"--db {value}: the folder {Path(value).parent} does not exist")
         return value
     path, note = default_store()
     if note:
@@ -37,7 +48,8 @@ db_option = click.option(
     show_default="your data folder, e.g. ~/.local/share/crosscheck/crosscheck.db",
     type=click.Path(dir_okay=False),
     help="The store: a SQLite file, or a PostgreSQL database shared with others as "
-         "postgresql://USER@HOST/DBNAME (also read from CROSSCHECK_DB).",
+         "postgresql://USER@HOST/DBNAME (also read from CROSSCHECK_DB); a file's folder "
+         "must exist.",
 )
 seeds_option = click.option(
     "--no-seeds", is_flag=True, help="Do not load the seed corpus into a new store.",
@@ -63,10 +75,6 @@ def open_store(db_path: str, no_seeds: bool) -> Store:
     return store
 
 
-class FileProblem(click.ClickException):
-    exit_code = 2
-
-
 def read_page(file: str, **meta: Any) -> Page:
     """A .html/.htm file is HTML, anything else (or - for stdin) plain text; a .gz file is
     decompressed first and read by the name under it (page.html.gz is HTML)."""
@@ -75,7 +83,7 @@ def read_page(file: str, **meta: Any) -> Page:
     from .extract import decode_html
     from .types import Page
 
-    raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    raw = read_file(file)
     name = file.lower()
     if name.endswith(".gz"):
         try:
@@ -86,6 +94,25 @@ def read_page(file: str, **meta: Any) -> Page:
     if name.endswith(HTML_SUFFIXES):
         return Page(html=decode_html(raw), **meta)
     return Page(text=decode(raw), **meta)
+
+
+def read_file(file: str) -> bytes:
+    """The bytes of FILE (- for stdin); FileProblem when it is missing, unreadable or empty."""
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        raise unreadable(file, exc) from None
+    if not raw.strip():
+        raise FileProblem(f"{file}: the file is empty")
+    return raw
+
+
+def unreadable(file: str | Path, exc: OSError) -> FileProblem:
+    if isinstance(exc, FileNotFoundError):
+        return FileProblem(f"{file}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return FileProblem(f"{file}: a folder, not a file")
+    return FileProblem(f"{file}: cannot be read ({exc.strerror or exc})")
 
 
 def decode(raw: bytes) -> str:
@@ -254,9 +281,9 @@ def analyze(file: str, url: str | None, title: str | None, as_json: bool, db_pat
     from . import pipeline
     from .extract import ExtractError
 
+    page = read_page(file, url=url, title=title)
     store = open_store(db_path, no_seeds)
     try:
-        page = read_page(file, url=url, title=title)
         result = pipeline.analysis_json(pipeline.analyze(store, page))
     except ExtractError as exc:
         raise click.ClickException(str(exc)) from None
@@ -312,11 +339,12 @@ def add(files: tuple[str, ...], url: str | None, title: str | None, outlet: str 
     from . import pipeline
     from .extract import ExtractError
 
+    pages = [read_page(file, url=url, title=title, outlet=outlet, published=published)
+             for file in files]
     store = open_store(db_path, no_seeds)
-    for file in files:
+    for file, page in zip(files, pages, strict=True):
         try:
-            added = pipeline.add(store, read_page(
-                file, url=url, title=title, outlet=outlet, published=published))
+            added = pipeline.add(store, page)
         except ExtractError as exc:
             click.echo(f"{file}: skipped ({exc})", err=True)
             continue
@@ -324,24 +352,51 @@ def add(files: tuple[str, ...], url: str | None, title: str | None, outlet: str 
         click.echo(f"{file}: {state} as article {added.id} ({plural(added.passages, 'passage')})")
 
 
-def import_items(path: Path) -> Iterator[Page]:
+PAGE_FILES = (".html", ".htm", ".txt")
+
+
+def import_items(path: Path) -> list[Page]:
+    """The pages of a folder, or of a JSON-lines file; FileProblem when there are none to read."""
+    if path.is_dir():
+        files = [f for f in sorted(path.rglob("*")) if f.suffix.lower() in PAGE_FILES]
+        if not files:
+            raise FileProblem(f"{path}: no .html, .htm or .txt files in this folder")
+        return [folder_page(str(file)) for file in files]
+    return list(json_lines(path))
+
+
+def folder_page(file: str) -> Page:
+    """One page of a folder import; an empty or unreadable file is a page without text."""
     from .types import Page
 
-    if path.is_dir():
-        for file in sorted(path.rglob("*")):
-            if file.suffix.lower() in (".html", ".htm", ".txt"):
-                yield read_page(str(file))
-        return
-    with path.open("rb") as lines:
+    try:
+        return read_page(file)
+    except FileProblem as exc:
+        click.echo(f"{exc.message}, skipped", err=True)
+        return Page(text="")
+
+
+def json_lines(path: Path) -> Iterator[Page]:
+    from .types import Page
+
+    try:
+        lines = path.open("rb")
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+    blank = True
+    with lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
+            blank = False
             try:
                 item = json.loads(line)
                 yield Page(**{k: item.get(k) for k in (
                     "html", "text", "url", "title", "outlet", "published", "author")})
             except (ValueError, TypeError, AttributeError):
                 click.echo(f"line {number}: not a JSON article, skipped", err=True)
+    if blank:
+        raise FileProblem(f"{path}: the file is empty")
 
 
 def prepare(page: Page) -> tuple[Article, list[Sentence]] | None:
@@ -364,7 +419,7 @@ def write(store: Store, batch: list[tuple[Article, list[Sentence]]]) -> int:
 
 
 @cli.command(name="import")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option("--workers", default=os.cpu_count() or 1, show_default=True,
               help="Processes extracting pages in parallel.")
 @db_option
@@ -377,8 +432,10 @@ def import_(path: Path, workers: int, db_path: str, no_seeds: bool) -> None:
     "author", and "html" or "text"; only "html" or "text" is required."""
     from concurrent.futures import ProcessPoolExecutor
 
+    if not path.exists():
+        raise FileProblem(f"{path}: no such file or folder")
+    pages = import_items(path)
     store = open_store(db_path, no_seeds)
-    pages = list(import_items(path))
     batch: list[tuple[Article, list[Sentence]]] = []
     duplicates = skipped = 0
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool, click.progressbar(
@@ -408,9 +465,10 @@ def extract_cmd(files: tuple[str, ...], as_json: bool) -> None:
     .html, .htm and their .gz are read as HTML, anything else as plain text."""
     from .extract import ExtractError, extract
 
-    for file in files:
+    pages = [read_page(file) for file in files]
+    for file, page in zip(files, pages, strict=True):
         try:
-            article = extract(read_page(file))
+            article = extract(page)
         except ExtractError as exc:
             if as_json:
                 click.echo(json.dumps({"file": file, "title": None, "text": "", "error": str(exc)}))
@@ -452,8 +510,11 @@ def articles(as_json: bool, db_path: str, no_seeds: bool) -> None:
 @db_option
 def remove(article_id: int, db_path: str) -> None:
     """Remove an article and its passages."""
+    from .location import is_url
     from .store import Store
 
+    if not is_url(db_path) and not Path(db_path).is_file():
+        raise FileProblem(f"no store at {db_path}")
     if not Store(db_path).delete(article_id):
         raise click.ClickException(f"no article {article_id}")
     click.echo(f"removed article {article_id}")
