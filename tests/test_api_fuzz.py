@@ -113,7 +113,7 @@ def broken_answers(body: dict) -> Iterator[tuple[str, dict]]:
 def test_the_description_holds_every_field_of_an_analysis(server: LiveServer) -> None:
     """So the fuzz test notices an answer that lacks a field or has one of the wrong kind."""
     operation = schema["/api/analyze"]["POST"]
-    real = httpx.post(server.url + "/api/analyze", json={"text": seed_text("001")}, timeout=60)
+    real = server.http.post("/api/analyze", json={"text": seed_text("001")}, timeout=60)
     body = real.json()
     assert body["claims"][0]["matches"][0]["differences"]  # the 25/24 years conflict
     assert operation.is_valid_response(real)
@@ -126,9 +126,9 @@ def test_the_description_holds_every_field_of_an_analysis(server: LiveServer) ->
 
 
 def test_the_description_holds_every_field_of_a_stored_article(server: LiveServer) -> None:
-    listed = httpx.get(server.url + "/api/articles")
+    listed = server.http.get("/api/articles")
     assert schema["/api/articles"]["GET"].is_valid_response(listed)
-    article = httpx.get(f"{server.url}/api/articles/{listed.json()['articles'][0]['id']}")
+    article = server.http.get(f"/api/articles/{listed.json()['articles'][0]['id']}")
     operation = schema["/api/articles/{id}"]["GET"]
     assert operation.is_valid_response(article)
     for field in ("id", "text", "title", "url", "added", "passages"):

@@ -5,7 +5,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosscheck.claims import extract_claims, passages, split_sentences
+from crosscheck.claims import (
+    MAX_SENTENCE_CHARS,
+    extract_claims,
+    is_checkable,
+    is_heading,
+    is_question,
+    passages,
+    split_sentences,
+)
 
 
 def texts(text: str) -> list[str]:
@@ -74,3 +82,56 @@ def test_reported_actions_and_number_words_are_checkable() -> None:
     assert [c.text for c in extract_claims(text)] == [
         "the defense minister has also hinted that joint exercises are planned.",
         "three generations of rulers have hoarded arsenals beyond reason."]
+
+
+# Boundaries of the rules above, each exactly at its limit (found by `make mutants`).
+
+
+def test_a_repeated_sentence_gets_the_span_of_each_occurrence() -> None:
+    text = "Putin met Kim. Putin met Kim. Putin met Kim."
+    assert [(s.start, s.end) for s in split_sentences(text)] == [(0, 14), (15, 29), (30, 44)]
+
+
+def test_closing_quotes_do_not_hide_how_a_sentence_ends() -> None:
+    assert is_question('The minister asked: "Will Russia send 3 million shells?"')
+    assert is_checkable('Putin said: "We will visit Pyongyang in 2024."')
+    assert not is_heading('Putin Meets Kim In "Pyongyang."')
+
+
+def test_a_sentence_ends_with_a_full_stop_or_an_exclamation_mark() -> None:
+    assert not is_heading("Putin Meets Kim In Pyongyang.")
+    assert not is_heading("Putin Meets Kim In Pyongyang!")
+    assert is_heading("Putin Meets Kim In Pyongyang")
+    assert is_checkable("Putin will visit Pyongyang in 2024!")
+
+
+def test_a_heading_is_told_by_its_words_of_four_letters_or_more() -> None:
+    assert is_heading("the big war and its end")  # no word over three letters
+    assert not is_heading("arms deal with them")  # four words of four letters
+    assert not is_heading("arms deal here")  # three long words, none capitalised
+    assert not is_heading("Putin Visits north korea")  # half of them capitalised
+    assert is_heading("Putin Visits North korea")  # more than half
+
+
+def test_a_claim_has_six_words_or_more() -> None:
+    assert is_checkable("Putin visited Pyongyang in June 2024.")
+    assert not is_checkable("Putin visited Pyongyang in 2024.")
+    assert not is_checkable("Did Putin visit Pyongyang in June 2024?")
+
+
+def test_a_passage_has_four_words_or_more() -> None:
+    assert texts_of(passages("Putin arrived in Pyongyang.")) == ["Putin arrived in Pyongyang."]
+    assert passages("Putin arrived there.") == []
+
+
+def test_sentences_up_to_the_length_limit_are_kept() -> None:
+    words = "Putin said on Monday that 24 people came to the talks"
+    longest = (words + " and" * MAX_SENTENCE_CHARS)[: MAX_SENTENCE_CHARS - 1] + "."
+    assert len(longest) == MAX_SENTENCE_CHARS
+    assert is_checkable(longest) and texts_of(passages(longest)) == [longest]
+    longer = longest[:-1] + "s."
+    assert not is_checkable(longer) and passages(longer) == []
+
+
+def texts_of(sentences: list) -> list[str]:
+    return [s.text for s in sentences]
