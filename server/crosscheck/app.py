@@ -164,7 +164,9 @@ async def run(request: Request, work: Callable[[Deadline], T]) -> T:
         with anyio.move_on_after(deadline.seconds):
             return await asyncio.shield(task)
         if deadline.abandon():
-            task.cancel()  # one still waiting for its lane never starts
+            if not deadline.started:
+                task.cancel()  # one still waiting for its lane never starts; one that has
+                # begun keeps its lane until its thread ends (cancelling would free it)
             raise Late
         return await task  # it is committing: answer what was stored
     except (Late, NotCommitted):
@@ -372,7 +374,7 @@ COMPONENTS: dict[str, Any] = {
         "Match": obj(
             {"relation": {"type": "string", "enum": ["conflicts", "corroborates", "related"]},
              "score": SHARE, "passage": ref("Passage"), "differences": array(ref("Difference"))},
-            confidence=SHARE, reason=TEXT, in_story={"type": "boolean"},
+            confidence=SHARE | {"nullable": True}, reason=TEXT, in_story={"type": "boolean"},
         ),
         "Passage": obj({"id": INTEGER, "text": TEXT, "article_id": INTEGER, **METADATA}),
         "Difference": obj({"kind": TEXT, "claim": TEXT, "passage": TEXT}),

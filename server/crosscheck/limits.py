@@ -51,6 +51,7 @@ class Deadline:
         self.due = time.monotonic() + seconds
         self._lock = threading.Lock()
         self._state = "working"
+        self.started = False  # the work has its lane and has begun
 
     def commit(self) -> bool:
         """May the writer commit now? Asked with the store's write lock held."""
@@ -76,6 +77,7 @@ class Deadline:
 
 def in_time(work: Callable[[Deadline], T], deadline: Deadline) -> T:
     """Run `work` unless its request gave up while it waited for its lane."""
+    deadline.started = True
     if deadline.given_up:
         raise Late
     return work(deadline)
