@@ -3,6 +3,7 @@ and no store created (issue 20). A real process each time, as a user runs it."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -107,10 +108,13 @@ def test_remove_from_a_store_that_does_not_exist_creates_none(folder: Path) -> N
 
 
 def test_the_default_store_folder_is_still_created(folder: Path) -> None:
-    stats = run("stats", "--no-seeds", cwd=folder)
+    data = folder / "data"  # the user's data folder, not made yet
+    stats = subprocess.run([sys.executable, "-m", "crosscheck", "stats", "--no-seeds"],
+                           cwd=folder, env={**os.environ, "XDG_DATA_HOME": str(data)},
+                           capture_output=True, text=True, timeout=120)
     assert stats.returncode == 0, stats.stderr
     assert "articles: 0" in stats.stdout
-    assert (folder / "db" / "crosscheck.db").is_file()
+    assert (data / "crosscheck" / "crosscheck.db").is_file()
 
 
 def test_an_empty_file_in_an_imported_folder_is_skipped_with_a_line(folder: Path) -> None:

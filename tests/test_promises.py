@@ -118,11 +118,24 @@ def test_an_amount_conflicts_only_when_no_value_of_the_same_thing_agrees(tmp_pat
 
 def test_a_year_counted_back_corroborates_only_with_a_shared_name(tmp_path: Path) -> None:
     claim = "President Putin had visited Pyongyang only once previously, in 2000."
+    # a second sentence on each side puts the source on the page's story (a year counted back
+    # is evidence of the same fact only there)
+    page = Page(text=claim + " Putin arrived in Pyongyang on Wednesday for talks with Kim "
+                             "Jong Un about weapons.")
+    source = " Putin flew to Pyongyang for talks with Kim Jong Un about weapons and trade."
+
+    def year_relations(passage: str) -> list[str]:
+        store = Store(tmp_path / f"{len(passage)}.db")
+        pipeline.add(store, Page(text=passage + source, url="https://other.test/a",
+                                 outlet="Other", published="2024-06-19"))
+        body = pipeline.analysis_json(pipeline.analyze(store, page))
+        [found] = [c for c in body["claims"] if c["text"] == claim]
+        return [m["relation"] for m in found["matches"] if passage in m["passage"]["text"]]
+
     named = "It was 24 years ago, in September, that Putin last visited the DPRK."
-    assert one_relation(claim, named, "2024-06-19", tmp=tmp_path) == [("corroborates", [])]
+    assert year_relations(named) == ["corroborates"]
     unnamed = "It was 24 years ago, in September, that the Russian leader last visited the DPRK."
-    assert all(relation == "related"
-               for relation, _ in one_relation(claim, unnamed, "2024-06-19", tmp=tmp_path))
+    assert year_relations(unnamed) in ([], ["related"])
 
 
 # ---------------------------------------------------------------- storage
@@ -164,9 +177,9 @@ def slow_client(db_path: Path) -> Iterator[TestClient]:
 
 
 def add_while_locked(client: TestClient, db: Path, adds: int) -> tuple[list[int], int]:
-    """Hold the store's write lock from another connection, send `adds` additions (each then
-    waits for the lock in its worker slot), then one analysis: (addition statuses, analysis
-    status)."""
+    """Hold the store's write lock from another connection, send `adds` ordinary additions
+    (each then waits for the lock in its lane), then one ordinary analysis, and free the lock
+    once it is answered: (addition statuses, analysis status)."""
     writer = sqlite3.connect(db, isolation_level=None)
     writer.execute("begin immediate")
     try:
@@ -174,7 +187,7 @@ def add_while_locked(client: TestClient, db: Path, adds: int) -> tuple[list[int]
             adding = [pool.submit(client.post, "/api/articles",
                                   json={"text": f"{STORED} Report number {i} was filed."})
                       for i in range(adds)]
-            time.sleep(1)  # every addition has its slot and waits for the lock
+            time.sleep(1)  # every addition has its lane and waits for the lock
             assert not any(a.done() for a in adding)
             analysis = client.post("/api/analyze", json={"text": UPDATED}).status_code
             writer.execute("commit")
@@ -192,8 +205,16 @@ def test_two_ordinary_pages_run_at_once(slow_client: TestClient, db_path: Path) 
 
 
 def test_a_third_waits_for_a_lane_then_gets_a_503(slow_client: TestClient, db_path: Path) -> None:
+    """Two ordinary pages at a time (limits.LANES); a third waits for a lane until its own
+    deadline, then gets a 503. Work past its deadline runs on and keeps its lane until it
+    ends: the two additions answer 503 at theirs but still wait for the lock, so no lane
+    frees up for the analysis (docs/security.md, "Lanes" and "Deadline")."""
     started = time.monotonic()
     added, analysis = add_while_locked(slow_client, db_path, 2)
+    assert added == [503, 503]
     assert analysis == 503
-    assert time.monotonic() - started >= 3  # it waited for its deadline
+    assert time.monotonic() - started >= 1 + 3  # it waited for its deadline
+    assert slow_client.get("/api/articles").json()["articles"] == []  # "nothing was stored"
+    # once the lock is free the late additions end, give their lanes back and store nothing
     assert slow_client.post("/api/analyze", json={"text": UPDATED}).status_code == 200
+    assert slow_client.get("/api/articles").json()["articles"] == []
