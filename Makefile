@@ -29,9 +29,9 @@ test: $(TEST_STAMP)  ## set up and run the whole test suite (lint included)
 	$(BIN)/ruff check server tests bench
 	$(BIN)/python -m pytest
 
-mutants: $(TEST_STAMP)  ## mutation testing of the pure stages (slow; not in CI)
+mutants: $(TEST_STAMP)  ## mutation testing of the pure stages (slow; not in CI); MODULES="values facts" for some
 	$(BIN)/pip install --quiet -e '.[test,mutants]'
-	scripts/mutants
+	scripts/mutants $(MODULES)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check server tests bench
