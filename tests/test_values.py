@@ -31,6 +31,7 @@ def test_scores_and_seasons_are_no_ranges(a: int, b: int, verb: str) -> None:
     assert diffs(text, text) == []
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.integers(1, 12), st.integers(0, 59), st.sampled_from(["a.m.", "p.m.", "pm"]))
 def test_times_of_day_are_no_amounts(hour: int, minute: int, half: str) -> None:
     assert quantities(f"The vote closed at {hour}:{minute:02d} {half} on Friday.") == []
@@ -40,6 +41,7 @@ def test_a_screen_resolution_is_no_year() -> None:
     assert dates("The laptop has a 1920 x 1200 resolution display.") == []
 
 
+@settings(deadline=None)  # timing is for bench/, not tests
 @given(st.integers(100, 999))
 def test_a_figure_rounded_to_its_first_digits_agrees(value: int) -> None:
     exact = f"The agency said it had spent ${value / 100:.2f} million on the program."
