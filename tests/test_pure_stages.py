@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from crosscheck import facts, values
 from crosscheck.furniture import parse_date
-from crosscheck.numbers import Quantity, digits_for_words, negated, quantities
+from crosscheck.numbers import Quantity, digits_for_words, negated, quantities, years_ago
+from crosscheck.profile import profile
 from crosscheck.security import Policy, origin_allowed
 
 
@@ -86,3 +88,110 @@ def test_amounts_read_with_their_qualifiers_ranges_and_currencies() -> None:
     paid = one("It paid $5 billion.")
     assert (paid.text, paid.unit, paid.head) == ("$5 billion", {"$"}, "$")
     assert one("3 million shells").head == "shell" and one("He was 24.").head == ""
+
+
+# ---------------------------------------------------------------- values.py and facts.py
+
+
+def diffs(a: str, b: str) -> list[tuple[str, str, str]]:
+    return [(d.kind, d.claim, d.passage) for d in values.differences(profile(a), profile(b))]
+
+
+def test_a_negated_claim_differs_from_the_plain_statement_as_a_negation() -> None:
+    assert diffs("The army did not fire the shells at the town.",
+                 "Fired at the town, the shells hit the army.") == [
+        ("negation", "not fire", "Fired")]  # the passage's word as written, capital and all
+
+
+def test_dates_are_compared_at_the_end_of_a_text_and_with_two_words_around() -> None:
+    assert diffs("Putin arrived in Pyongyang on June 19", "Putin arrived in Pyongyang on June 18"
+                 ) == [("date", "June 19", "June 18")]
+    assert diffs("Putin arrived on June 19.", "Putin arrived June 18.") == [
+        ("date", "June 19", "June 18")]  # "putin", "arrived": SLOT_WORDS shared words
+
+
+def test_maxima_are_amounts_up_to_a_value_above_zero() -> None:
+    assert values.is_maximum(one("up to 1 person was hurt."))
+    assert not values.is_maximum(one("0 people were hurt."))
+    assert not values.is_maximum(one("0-5 people were hurt."))
+    assert values.compatible(one("up to 5,000 troops came."), one("3,000 troops came."))
+    # two maxima are compared as values, strictly within ROUNDING of the last digit's place
+    assert not values.compatible(one("up to 10.5 years in prison."),
+                                 one("up to 11 years in prison."))
+
+
+def test_only_amounts_of_the_same_slot_are_agreements() -> None:
+    assert values.agreements(profile("The navy sent 3 ships to the port on Monday."),
+                             profile("The army sent 3 tanks to the border on Friday.")) == []
+
+
+SHELLS = profile("North Korea sent 3 million shells to Russia last year.")
+
+
+def test_amounts_agree_only_on_the_same_thing_compatible_and_in_context() -> None:
+    same = profile("Russia received 3 million shells from North Korea.")
+    assert facts.amounts_agree(SHELLS, same)
+    for other in ("Russia received 4 million shells from North Korea.",
+                  "North Korea earned 3 million dollars from Russia.",
+                  "Farmers stored 3 million shells of walnuts."):
+        assert not facts.amounts_agree(SHELLS, profile(other)), other
+
+
+def test_sentences_counting_other_things_have_no_sign_but_their_measures() -> None:
+    ev = facts.evidence(
+        profile("Officials in Seoul said North Korea sent three million shells to Russia."),
+        profile("Officials in Seoul said North Korea sent 11,000 containers to Russia."))
+    assert ev.kinds == ()
+    assert round(ev.overlap, 3) == 0.857 and ev.names == 4 and ev.said == (0.5, 0.25)
+
+
+def test_a_shared_phrase_needs_two_lower_case_content_words() -> None:
+    assert facts.shares_wording(
+        profile("Russia and North Korea pledged to provide mutual assistance in the event of "
+                "aggression against either."),
+        profile("The two leaders signed a pact to provide mutual assistance in the event of "
+                "aggression, officials said."))
+    assert not facts.shares_wording(
+        profile("Putin's visit to North Korea was his first since 2000, officials said."),
+        profile("Analysts watched Putin's visit to North Korea closely."))
+
+
+def test_the_same_word_of_other_things_and_only_the_same_word() -> None:
+    grain = profile("The country holds vast quantities of grain.")
+    assert facts.of_other_things(grain, profile("The country also has large stocks of weapons."))
+    assert not facts.of_other_things(grain, profile("The country has shipments of weapons."))
+
+
+HARVEST = profile("Farmers in the valley harvested wheat, barley and oats before the storm "
+                  "arrived.")
+HURRICANE = profile("Wheat, barley and oats were harvested early as a hurricane approached the "
+                    "coast.")
+
+
+def test_the_same_content_weighs_each_side_by_rarity() -> None:
+    """Three shared concepts of seven: the same content only when the other words of the
+    smaller side are common ones."""
+    assert not facts.same_content(HARVEST, HURRICANE)
+    for a, b in ((HARVEST, HURRICANE), (HURRICANE, HARVEST)):
+        def rarity(c: str, common: frozenset[str] = a.concepts - b.concepts) -> float:
+            return 0.1 if c in common else 1.0
+        assert facts.same_content(a, b, rarity)
+        assert "content" in facts.evidence(a, b, (), rarity).kinds
+
+
+def test_five_shared_concepts_are_the_same_content_whatever_their_weight() -> None:
+    a = profile("The council approved the budget for schools and roads after a long debate "
+                "over taxes and parking fees.")
+    b = profile("Money for roads and schools came when the council approved its budget, "
+                "critics said angrily, citing inflation and weather.")
+    assert len(a.concepts & b.concepts) == facts.SAME_CONTENT
+    assert facts.same_content(a, b)
+
+
+def test_a_year_counted_back_needs_a_shared_concept_too() -> None:
+    claim = profile("President Putin had visited Pyongyang only once previously, in 2000.")
+    for passage, same in (("It was 24 years ago, in September, that Putin last visited the DPRK.",
+                           True),
+                          ("It was 24 years ago that Putin was born, his aides recalled.", False)):
+        their = profile(passage)
+        assert facts.same_year(claim, their, years_ago(passage, "2024-06-19")) is same
