@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz
+
 from crosscheck import facts, values
 from crosscheck.furniture import parse_date
 from crosscheck.numbers import Quantity, digits_for_words, negated, quantities, years_ago
@@ -172,11 +174,11 @@ def test_the_same_content_weighs_each_side_by_rarity() -> None:
     """Three shared concepts of seven: the same content only when the other words of the
     smaller side are common ones."""
     assert not facts.same_content(HARVEST, HURRICANE)
-    for a, b in ((HARVEST, HURRICANE), (HURRICANE, HARVEST)):
-        def rarity(c: str, common: frozenset[str] = a.concepts - b.concepts) -> float:
+    for common in (HARVEST.concepts - HURRICANE.concepts, HURRICANE.concepts - HARVEST.concepts):
+        def rarity(c: str, common: frozenset[str] = common) -> float:
             return 0.1 if c in common else 1.0
-        assert facts.same_content(a, b, rarity)
-        assert "content" in facts.evidence(a, b, (), rarity).kinds
+        assert facts.same_content(HARVEST, HURRICANE, rarity)
+        assert "content" in facts.evidence(HARVEST, HURRICANE, (), rarity).kinds
 
 
 def test_five_shared_concepts_are_the_same_content_whatever_their_weight() -> None:
@@ -195,3 +197,13 @@ def test_a_year_counted_back_needs_a_shared_concept_too() -> None:
                           ("It was 24 years ago that Putin was born, his aides recalled.", False)):
         their = profile(passage)
         assert facts.same_year(claim, their, years_ago(passage, "2024-06-19")) is same
+
+
+def test_the_signs_hold_at_their_thresholds() -> None:
+    budget = profile("The council approved the new budget on Monday.")
+    same = profile("The council approved the new budget on Monday then also.")
+    assert fuzz.token_sort_ratio(budget.unvalued, same.unvalued) == facts.SAME_WORDING
+    assert "wording" in facts.evidence(budget, same).kinds
+    sent = profile("Officials said 3 million shells were sent to Russia.")
+    assert facts.shared_context(SHELLS, sent) == facts.SAME_THING_WORDS
+    assert facts.evidence(SHELLS, sent).kinds == ("amount",)
