@@ -137,8 +137,11 @@ def stored_form(text: str) -> str:
 
 
 def for_storage(sentences: Iterable[Sentence]) -> list[Sentence]:
-    """Passages about to be stored, each with its profile's stored form."""
-    return [replace(s, profile=stored_form(s.text)) for s in sentences]
+    """Passages about to be stored, each with its profile's stored form (a text repeated
+    in the page is profiled once)."""
+    forms: dict[str, str] = {}
+    return [replace(s, profile=forms.get(s.text) or forms.setdefault(s.text, stored_form(s.text)))
+            for s in sentences]
 
 
 def of_passage(passage: Passage) -> Profile:
