@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import math
 import os
 import subprocess
 import sys
@@ -134,14 +133,8 @@ def host_cpu_ms() -> float:
     """bench/perf.py's fixed loop (`host_ms`), best of 3, in CPU time like the in-process
     speeds here: on a shared machine the CPU time of the same work still grows with the load
     (a shared core, its caches), and this loop shows by how much."""
-    best = math.inf
-    for _ in range(3):
-        start = time.process_time()
-        total = 0
-        for i in range(1_000_000):
-            total += i * i
-        best = min(best, time.process_time() - start)
-    return best * 1000
+    from corpus import host_loop_ms
+    return host_loop_ms(time.process_time)
 
 
 def main() -> None:

@@ -45,7 +45,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import math
 import os
 import secrets
 import shutil
@@ -88,14 +87,7 @@ def typical(pages: list[Page], count: int) -> list[Page]:
 def host_ms() -> float:
     """A fixed pure-Python loop, best of 3, in ms: how fast this machine runs right now (on a
     shared host it varies, and every figure here with it)."""
-    best = math.inf
-    for _ in range(3):
-        t = time.perf_counter()
-        total = 0
-        for i in range(1_000_000):
-            total += i * i
-        best = min(best, time.perf_counter() - t)
-    return best * 1000
+    return corpus.host_loop_ms(time.perf_counter)
 
 
 def percentile(values: list[float], q: float) -> float:
