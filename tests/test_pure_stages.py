@@ -105,6 +105,21 @@ def test_a_negated_claim_differs_from_the_plain_statement_as_a_negation() -> Non
         ("negation", "not fire", "Fired")]  # the passage's word as written, capital and all
 
 
+def test_a_word_negated_and_also_stated_plainly_on_one_side_is_no_polarity_of_it() -> None:
+    # BASIL: two outlets quote the same words; one goes on "... and if we don't get it".
+    plain = "We must make sure we get the best deal possible, the senator said."
+    longer = "We must make sure we get the best deal possible, and if we don't get it, walk away."
+    assert diffs(plain, longer) == [] and diffs(longer, plain) == []
+    # ... but a word only ever negated still differs, whichever side it is on
+    assert diffs("The company did not confirm the deal.", "The company confirmed the deal."
+                 ) == [("negation", "not confirm", "confirmed")]
+    assert diffs("The company confirmed the deal.", "The company did not confirm the deal."
+                 ) == [("negation", "confirmed", "not confirm")]
+    # a word negated twice and stated once is still stated plainly once too few: negated
+    assert diffs("He did not win, and he will not win.", "He will win.") == [
+        ("negation", "not win", "win")]
+
+
 def test_dates_are_compared_at_the_end_of_a_text_and_with_two_words_around() -> None:
     assert diffs("Putin arrived in Pyongyang on June 19", "Putin arrived in Pyongyang on June 18"
                  ) == [("date", "June 19", "June 18")]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 from .numbers import Date, Quantity, context, stem
 from .profile import Profile
@@ -96,15 +97,23 @@ def date_differences(a: Profile, b: Profile) -> list[Difference]:
 
 def negation_differences(a: Profile, b: Profile) -> list[Difference]:
     """A word one side negates and the other states plainly (when both negate something,
-    polarity cannot be read off word by word)."""
-    a_neg, b_neg = dict(a.negations), dict(b.negations)
-    if a_neg and b_neg:
+    polarity cannot be read off word by word). A word a side negates and also states
+    plainly elsewhere ("we get the best deal, and if we don't get it ...") is no polarity
+    of that side: its negation is of another proposition."""
+    a_neg, b_neg = only_negated(a), only_negated(b)
+    if a.negations and b.negations:
         return []
     out = [Difference("negation", stated(a, s), written) for s, written in b_neg.items()
            if s in a.stems]
     out += [Difference("negation", written, stated(b, s)) for s, written in a_neg.items()
             if s in b.stems]
     return out
+
+
+def only_negated(p: Profile) -> dict[str, str]:
+    """The words `p` negates and never states plainly: stem -> the negation as written."""
+    negations = Counter(s for s, _ in p.negations)
+    return {s: written for s, written in p.negations if p.words.count(s) <= negations[s]}
 
 
 def stated(p: Profile, word_stem: str) -> str:
