@@ -1,6 +1,9 @@
 """PostgreSQL stores for the benchmarks: a throwaway cluster (tests/pgcluster.py, settings for
 measuring rather than for tests: fsync on) and a copy of a built SQLite store in it, written
-through `Store.add_many` as an import would (so the copy's time is the import rate)."""
+through `Store.add_many` as an import would (so the copy's time is the import rate). The copy
+carries each passage's stored profile and sentence vector when they are this code's, as
+`crosscheck import` would have made them: a copy without them would make its server profile
+every passage beside the analyses it answers."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from crosscheck import embed, profile
+from crosscheck.pipeline import ensure_profiles
 from crosscheck.store import Store
 from crosscheck.types import Article, Sentence
 
@@ -26,17 +31,23 @@ def cluster() -> Cluster:
 
 
 def articles_of(db: Path) -> Iterator[tuple[Article, list[Sentence]]]:
-    """Every article of a SQLite store with its passages, in id order."""
+    """Every article of a SQLite store with its passages, in id order (with their profiles
+    and vectors if this code made them)."""
     with sqlite3.connect(db) as conn:
+        profiles = conn.execute("select value from meta where key = 'profile'").fetchone() == (
+            profile.VERSION,)
+        vectors = conn.execute("select id from vector_model").fetchone() == (embed.model_id(),)
         rows = conn.execute("select id, url, title, outlet, author, published, language, text"
                             " from articles order by id")
-        spans = conn.execute('select article_id, start, "end", text from passages'
-                             " order by article_id, seq")
+        spans = conn.execute(
+            f'select p.article_id, p.start, p."end", p.text, {"p.profile" if profiles else "null"},'
+            f" {'v.vector' if vectors else 'null'} from passages p left join vectors v"
+            " on v.passage_id = p.id order by p.article_id, p.seq")
         pending = next(spans, None)
         for aid, url, title, outlet, author, published, language, text in rows:
             found = []
             while pending is not None and pending[0] == aid:
-                found.append(Sentence(pending[3], pending[1], pending[2]))
+                found.append(Sentence(pending[3], pending[1], pending[2], pending[4], pending[5]))
                 pending = next(spans, None)
             yield Article(text=text, url=url, title=title, outlet=outlet, author=author,
                           published=published, language=language), found
@@ -45,6 +56,7 @@ def articles_of(db: Path) -> Iterator[tuple[Article, list[Sentence]]]:
 def copy(db: Path, url: str) -> dict[str, float]:
     """The SQLite store `db` into the PostgreSQL database `url`; passages and seconds."""
     store = Store(url)
+    ensure_profiles(store)  # an empty database takes this code's profiles
     start = time.perf_counter()
     passages = 0
     batch: list[tuple[Article, list[Sentence]]] = []
