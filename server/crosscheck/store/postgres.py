@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -233,7 +233,8 @@ class PostgresStore(Store):
         except (psycopg.Error, PoolTimeout) as exc:
             raise self.failure(exc) or exc from None
 
-    def rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def rows(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()
+             ) -> list[tuple[Any, ...]]:
         return self.read(lambda c: c.execute(query, params).fetchall())
 
     def dicts(self, query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -427,15 +428,14 @@ class PostgresStore(Store):
     ) -> dict[str, tuple[str, int]]:
         found = tokenizer.instances(words)
         wanted = sorted({term for _, term in found})
-        df = dict(self.rows(  # type: ignore[arg-type]
-            "select term, df from terms where term = any(%s) and df > 0", [wanted]))
-        ids = sorted(set(exclude))
-        own = dict(self.rows(  # type: ignore[arg-type]
-            "select t, count(*) from passages, unnest(tsvector_to_array(terms)) t"
-            " where article_id = any(%s) and t = any(%s) group by t", [ids, wanted])
-        ) if ids and df else {}
-        counts = {words[i]: (term, df[term] - own.get(term, 0)) for i, term in found
-                  if term in df}
+        df = dict(self.rows(  # type: ignore[arg-type]  # one round trip: counts less own
+            "with own as (select t collate \"C\" as t, count(*) as n from passages p,"
+            " unnest(tsvector_to_array(p.terms)) t where p.article_id = any(%(ids)s)"
+            " and t = any(%(terms)s) group by 1)"
+            " select term, df - coalesce(n, 0) from terms left join own on own.t = term"
+            " where term = any(%(terms)s) and df > 0",
+            {"ids": sorted(set(exclude)), "terms": wanted}))
+        counts = {words[i]: (term, df[term]) for i, term in found if term in df}
         return {word: held for word, held in counts.items() if held[1] > 0}
 
     def queries(self, words: Sequence[str]) -> list[str]:
@@ -446,14 +446,14 @@ class PostgresStore(Store):
         return [query_of(t) for t in terms]
 
     def doclists(self, words: Sequence[str]) -> dict[str, np.ndarray]:
-        rows = self.rows(
-            "select q.i, p.id from unnest(%s::text[]) with ordinality q (query, i),"
-            " lateral (select id from passages where terms @@ q.query::tsquery) p",
-            [self.queries(words)])
-        lists: list[list[int]] = [[] for _ in words]
-        for i, pid in rows:
-            lists[i - 1].append(pid)
-        return {w: np.array(ids, dtype=np.int64) for w, ids in zip(words, lists, strict=True)}
+        queries = self.queries(words)
+        distinct = sorted(set(queries))  # two words of one term ("candidate", "candidates")
+        rows = self.read(lambda c: c.cursor(binary=True).execute(  # an array a term, in binary
+            "select (select array_agg(id) from passages where terms @@ q::tsquery)"
+            " from unnest(%s::text[]) with ordinality u (q, i) order by i", [distinct]).fetchall())
+        arrays = {q: np.array(ids or [], dtype=np.int64)
+                  for q, (ids,) in zip(distinct, rows, strict=True)}
+        return {w: arrays[q] for w, q in zip(words, queries, strict=True)}
 
     def passage_ids(self, articles: Iterable[int]) -> np.ndarray:
         ids = sorted(set(articles))
@@ -467,14 +467,14 @@ class PostgresStore(Store):
 
     def passages(self, hits: Iterable[Hit]) -> dict[int, Passage]:
         hits = list(hits)
-        ids = sorted({article_id for _, _, article_id in hits})
-        meta = {row[0]: row[1:] for row in self.rows(
-            "select id, title, outlet, url, published from articles where id = any(%s)",
-            [ids])} if ids else {}
-        forms = dict(self.rows(  # type: ignore[arg-type]
-            "select id, profile from passages where id = any(%s)",
-            [sorted({pid for pid, _, _ in hits})])) if self.profiles_usable and hits else {}
-        return {pid: Passage(pid, text, aid, *meta[aid], profile=forms.get(pid))
+        if not hits:
+            return {}
+        found = {row[0]: row[1:] for row in self.rows(  # one round trip: metadata and profile
+            "select p.id, a.title, a.outlet, a.url, a.published, "
+            + ("p.profile" if self.profiles_usable else "null")
+            + " from passages p join articles a on a.id = p.article_id where p.id = any(%s)",
+            [sorted({pid for pid, _, _ in hits})])}
+        return {pid: Passage(pid, text, aid, *found[pid][:4], profile=found[pid][4])
                 for pid, text, aid in hits}
 
     def vector_index(self) -> VectorIndex:
