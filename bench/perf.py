@@ -191,18 +191,27 @@ def measure_server(db: Path | str, queries: list[Page], repeat: int,
     }
 
 
-def measure_cpu(db: Path | str, queries: list[Page], repeat: int) -> dict[str, Any]:
+def measure_cpu(db: Path | str, queries: list[Page], repeat: int, cluster: Any = None
+                ) -> dict[str, Any]:
     """CPU seconds of the same analyses in this process: the figure to trust when other
-    work shares the cores (the server's wall time then includes waiting for a core)."""
+    work shares the cores (the server's wall time then includes waiting for a core). The
+    first round is each article's first analysis here; on PostgreSQL, the CPU the cluster's
+    processes spent on each analysis is counted apart."""
     store = Store(db)
     pipeline.analyze(store, queries[0])
-    cpu = []
+    cpu, db_cpu = [], []
     for _ in range(repeat):
         for page in queries:
-            t = time.process_time()
+            t, d = time.process_time(), pgstore.cpu_seconds(cluster) if cluster else 0.0
             pipeline.analysis_json(pipeline.analyze(store, page))
             cpu.append((time.process_time() - t) * 1000)
-    return {"analysis_cpu_p50_ms": percentile(cpu, 50)}
+            if cluster:
+                db_cpu.append((pgstore.cpu_seconds(cluster) - d) * 1000)
+    found = {"analysis_cpu_p50_ms": percentile(cpu, 50),
+             "first_cpu_p50_ms": percentile(cpu[1:len(queries)], 50)}
+    if cluster:
+        found["db_cpu_p50_ms"] = percentile(db_cpu, 50)
+    return found
 
 
 # ------------------------------------------------------------------ naive baseline
@@ -350,7 +359,7 @@ def measure(size: str, queries: list[Page], repeat: int, naive: int,
     compared = compare(db, queries if row["passages"] < BIG else queries[:naive],
                        None if cluster is None else str(where))
     row |= measure_server(where, queries, repeat, adds, others)
-    row |= measure_cpu(where, queries, repeat)
+    row |= measure_cpu(where, queries, repeat, cluster)
     row |= compared
     if size == "seed":  # the typical articles have nothing to agree on in the seed story:
         # agreement there is measured on the seed articles, each against the four others
@@ -375,6 +384,8 @@ COLUMNS = [
     ("size", "store", "{}"), ("passages", "passages", "{:,}"),
     ("analysis_p50_ms", "p50 ms", "{:.1f}"), ("analysis_p95_ms", "p95 ms", "{:.1f}"),
     ("analysis_cpu_p50_ms", "CPU p50 ms", "{:.1f}"), ("first_p50_ms", "first p50 ms", "{:.1f}"),
+    ("first_cpu_p50_ms", "first CPU p50 ms", "{:.1f}"),
+    ("db_cpu_p50_ms", "DB CPU p50 ms", "{:.1f}"),
     ("naive_p50_ms", "naive p50 ms", "{:,.0f}"), ("speedup", "speed-up", "{:,.0f}x"),
     ("agreement", "agreement", "{:.1%}"), ("claims_compared", "claims", "{}"),
     ("add_p50_ms", "add p50 ms", "{:.1f}"), ("server_rss_mb", "RSS MB", "{:.0f}"),
@@ -383,12 +394,13 @@ COLUMNS = [
 
 
 def table(rows: list[dict[str, Any]], ingest: dict[str, Any], backend: str = "sqlite") -> str:
-    lines = ["| " + " | ".join(h for _, h, _ in COLUMNS) + " |",
-             "|" + "---|" * len(COLUMNS)]
+    columns = [c for c in COLUMNS if any(c[0] in row for row in rows)]  # DB CPU: PostgreSQL
+    lines = ["| " + " | ".join(h for _, h, _ in columns) + " |",
+             "|" + "---|" * len(columns)]
     for row in rows:
-        cells = [f.format(row[k]) for k, _, f in COLUMNS]
+        cells = [f.format(row[k]) for k, _, f in columns]
         if not row["claims_compared"]:
-            cells[[k for k, _, _ in COLUMNS].index("agreement")] = "-"
+            cells[[k for k, _, _ in columns].index("agreement")] = "-"
         lines.append("| " + " | ".join(cells) + " |")
     for row in rows:
         if "import_passages_per_s" in row:

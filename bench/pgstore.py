@@ -7,6 +7,7 @@ every passage beside the analyses it answers."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 import time
@@ -73,3 +74,19 @@ def copy(db: Path, url: str) -> dict[str, float]:
     store.close()
     return {"import_passages": passages, "import_s": total,
             "import_passages_per_s": passages / total, "import_write_s": loaded}
+
+
+def cpu_seconds(cluster: Cluster) -> float:
+    """CPU time (user and system) the cluster's processes have used: the postmaster and its
+    children, the backends that answer queries included (Linux /proc)."""
+    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    pids = [postmaster, *(int(p) for p in Path(f"/proc/{postmaster}/task/{postmaster}/children")
+                          .read_text().split())]
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a backend that ended meanwhile
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
