@@ -173,6 +173,12 @@ def decode_html(raw: bytes) -> str:
 
 
 PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# Every element is an HtmlElement, chosen in C: lxml.html's own lookup calls Python for each
+# element it hands out (to give form fields their classes, which nothing here uses), a
+# tenth of the time of a page.
+PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 # lexbor's time grows with the square of the nesting depth (16,000 unclosed <div>s: 3 s);
 # libxml2 stops at 256 levels, which bounds every later stage (they recurse). A page with
 # more unclosed containers than this is left to libxml2 alone.
@@ -224,11 +230,10 @@ def without_controls(html: str) -> str:
 
 def unclosed(html: str) -> int:
     """How many container elements the page opens and never closes (a bound on its depth)."""
-    opened: Counter[str] = Counter()
-    closed: Counter[str] = Counter()
-    for slash, tag in CONTAINER_TAG.findall(html):
-        (closed if slash else opened)[tag.lower()] += 1
-    return sum(max(0, opened[tag] - closed[tag]) for tag in CONTAINER_TAGS)
+    counts: Counter[tuple[str, str]] = Counter()
+    for (slash, tag), n in Counter(CONTAINER_TAG.findall(html)).items():  # counted in C
+        counts[slash, tag.lower()] += n
+    return sum(max(0, counts["", tag] - counts["/", tag]) for tag in CONTAINER_TAGS)
 
 
 def mark_candidates(root: lxml.html.HtmlElement) -> None:
@@ -414,8 +419,10 @@ class Readable(Document):
                     if node not in candidates:
                         candidates[node] = self.score_node(node)
                     candidates[node]["content_score"] += score / share
-        for candidate in candidates.values():
-            candidate["content_score"] *= 1 - self.get_link_density(candidate["elem"])
+        links = link_chars(self.html, candidates)
+        for node, candidate in candidates.items():
+            if node.tag not in HEADINGS:  # as get_link_density, for all candidates at once
+                candidate["content_score"] *= 1 - links.get(node, 0) / max(text_length(node), 1)
         return candidates
 
     def select_best_candidate(self, candidates: dict) -> dict | None:
@@ -460,6 +467,21 @@ class Readable(Document):
                     links == 0 and SENTENCE_STOP.search(one_line(sibling.text_content())))):
                 candidates[sibling] = {"content_score": join, "elem": sibling}
         return super().get_article(candidates, best_candidate, html_partial)
+
+
+def link_chars(root: lxml.html.HtmlElement, within: dict) -> dict:
+    """The characters of link text (links off the page) each element of `within` holds, in
+    one pass over the links: each link is measured once, not once per candidate above it."""
+    chars: dict = {}
+    for link in root.iter("a"):
+        if is_anchor(link):
+            continue
+        length = text_length(link)
+        if length:
+            for node in link.iterancestors():
+                if node in within:
+                    chars[node] = chars.get(node, 0) + length
+    return chars
 
 
 def wrap_inline(div: lxml.html.HtmlElement, holds_block: set) -> None:
