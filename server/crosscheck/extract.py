@@ -32,6 +32,7 @@ from functools import cached_property
 
 import lxml.etree
 import lxml.html
+import readability.readability as readability_module
 from readability import Document
 from readability.readability import REGEXES
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
@@ -309,6 +310,15 @@ def drop(el: lxml.html.HtmlElement, keep: float | None = None) -> None:
     if el.getparent() is not None and (keep is None or text_length(el) <= keep):
         el.drop_tree()
 
+
+# readability's `sanitize` measures each block it may drop with its module's `text_length`,
+# which first cleans the block's whole text with three regexes (a tenth of the time of a long
+# page), and names every element it drops for a debug line built whether or not debug logging
+# is on (and kept in a module-wide table). Both are replaced for this process: lengths counted
+# in C (a run of white space counted as one character, as readability's cleaning nearly
+# does), elements named by their tag.
+readability_module.text_length = text_length
+readability_module.describe = lambda node, depth=1: str(node.tag)
 
 # readability's patterns, matched on lowered names (twice as fast as ignoring case)
 UNLIKELY = re.compile(REGEXES["unlikelyCandidatesRe"].pattern)
