@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 import lxml.etree
 import lxml.html
@@ -316,9 +316,12 @@ def drop(el: lxml.html.HtmlElement, keep: float | None = None) -> None:
 # page), and names every element it drops for a debug line built whether or not debug logging
 # is on (and kept in a module-wide table). Both are replaced for this process: lengths counted
 # in C (a run of white space counted as one character, as readability's cleaning nearly
-# does), elements named by their tag.
+# does), elements named by their tag. The article it builds is made with PARSER, so its
+# elements too are HtmlElements chosen in C.
 readability_module.text_length = text_length
 readability_module.describe = lambda node, depth=1: str(node.tag)
+readability_module.fragment_fromstring = partial(lxml.html.fragment_fromstring, parser=PARSER)
+readability_module.document_fromstring = partial(lxml.html.document_fromstring, parser=PARSER)
 
 # readability's patterns, matched on lowered names (twice as fast as ignoring case)
 UNLIKELY = re.compile(REGEXES["unlikelyCandidatesRe"].pattern)
