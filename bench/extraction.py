@@ -9,7 +9,8 @@ Readability's test suite, labelled by Readability.js), each as html/<id>.html.gz
 of a set are decompressed to a temporary folder as <id>.html and passed to one
 `crosscheck extract --json` process; the JSON lines it prints become PRED.json
 ({id: text}), scored by the bench's own score.py. Speed is measured twice on one core:
-the CPU time of `extract()` in this process over the decoded pages (the ingest figure),
+the CPU time of `extract()` in this process on each decoded page (the ingest figure: pages
+per second over the set, and the median, 95th-percentile and slowest page),
 and the wall time of the whole CLI run (start-up, reading, decoding and JSON included;
 this one slows down when the machine is busy). The plain-text path is scored too:
 `extract_text` on each page's visible text (one line per block, as a reader would copy
@@ -21,7 +22,9 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,20 +59,22 @@ def run_cli(files: list[Path]) -> tuple[list[dict[str, str]], float]:
     return [json.loads(line) for line in out.splitlines() if line.strip()], elapsed
 
 
-def time_in_process(files: list[Path]) -> float:
-    """CPU seconds `extract` itself takes over all pages (no start-up, no JSON). CPU time,
+def time_in_process(files: list[Path]) -> list[float]:
+    """CPU seconds `extract` itself takes on each page (no start-up, no JSON). CPU time,
     not wall time, so that other work on the machine does not count against one core."""
     from crosscheck.extract import ExtractError, extract
     from crosscheck.types import Page
 
     htmls = [gzip.decompress(f.read_bytes()).decode("utf-8") for f in files]
-    start = time.process_time()
+    seconds = []
     for html in htmls:
+        start = time.process_time()
         try:
             extract(Page(html=html))
         except ExtractError:
             pass
-    return time.process_time() - start
+        seconds.append(time.process_time() - start)
+    return seconds
 
 
 def text_captures(files: list[Path]) -> dict[str, str]:
@@ -115,7 +120,8 @@ def measure(folder: Path = BENCH, save: Path | None = None) -> dict[str, float]:
     if save:
         save.write_text(json.dumps(pred, ensure_ascii=False))
     result = score(pred, truth)
-    seconds = time_in_process(files)
+    page_seconds = sorted(time_in_process(files))
+    seconds = sum(page_seconds)
     text = text_path(files, truth)
     return {
         "pages": result["pages"], "f1": result["f1"], "precision": result["precision"],
@@ -123,6 +129,9 @@ def measure(folder: Path = BENCH, save: Path | None = None) -> dict[str, float]:
         "empty": result["empty_predictions"],
         "pages_per_second": len(files) / seconds,
         "ms_per_page": 1000 * seconds / len(files),
+        "median_ms": 1000 * statistics.median(page_seconds),
+        "p95_ms": 1000 * page_seconds[math.ceil(0.95 * len(page_seconds)) - 1],
+        "max_ms": 1000 * page_seconds[-1],
         "cli_pages_per_second": len(files) / cli_seconds,
         "metadata_found": {key: sum(1 for r in records if r.get(key)) for key in METADATA},
         "text_path": {key: text[key] for key in ("f1", "precision", "recall")},
@@ -165,8 +174,9 @@ def report(m: dict) -> None:
     for key in ("f1", "precision", "recall", "accuracy"):
         print(f"{key:<10} {m[key]:.3f}")
     print(f"speed      {m['pages_per_second']:.1f} pages/s in process "
-          f"({m['ms_per_page']:.1f} ms/page), {m['cli_pages_per_second']:.1f} pages/s "
-          "through the CLI (one core)")
+          f"({m['ms_per_page']:.1f} ms/page; a page: median {m['median_ms']:.1f} ms, "
+          f"95th percentile {m['p95_ms']:.1f}, slowest {m['max_ms']:.0f}), "
+          f"{m['cli_pages_per_second']:.1f} pages/s through the CLI (one core)")
     found = ", ".join(f"{key} {n}" for key, n in m["metadata_found"].items())
     print(f"metadata   pages with: {found} (of {m['pages']})")
     t = m["text_path"]
