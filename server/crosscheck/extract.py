@@ -29,10 +29,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from types import FunctionType
 
 import lxml.etree
 import lxml.html
-import readability.readability as readability_module
 from readability import Document
 from readability.readability import REGEXES
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
@@ -311,17 +311,28 @@ def drop(el: lxml.html.HtmlElement, keep: float | None = None) -> None:
         el.drop_tree()
 
 
-# readability's `sanitize` measures each block it may drop with its module's `text_length`,
-# which first cleans the block's whole text with three regexes (a tenth of the time of a long
-# page), and names every element it drops for a debug line built whether or not debug logging
-# is on (and kept in a module-wide table). Both are replaced for this process: lengths counted
-# in C (a run of white space counted as one character, as readability's cleaning nearly
-# does), elements named by their tag. The article it builds is made with PARSER, so its
-# elements too are HtmlElements chosen in C.
-readability_module.text_length = text_length
-readability_module.describe = lambda node, depth=1: str(node.tag)
-readability_module.fragment_fromstring = partial(lxml.html.fragment_fromstring, parser=PARSER)
-readability_module.document_fromstring = partial(lxml.html.document_fromstring, parser=PARSER)
+# Some of readability's methods (its `sanitize` above all) measure blocks with its module's
+# `text_length`, which first cleans the whole text with three regexes (a tenth of the time of
+# a long page), name every element they drop for a debug line built whether or not debug
+# logging is on (kept in a module-wide table), and build the article with lxml.html's parser,
+# whose elements' classes are chosen in Python. `Readable` runs those methods with these
+# names in place of the module's (lengths counted in C, a run of white space counted as one
+# character as readability's cleaning nearly does; elements named by their tag; PARSER);
+# readability itself is left as it is.
+READABILITY_NAMES = {
+    "text_length": text_length,
+    "describe": lambda node, depth=1: str(node.tag),
+    "fragment_fromstring": partial(lxml.html.fragment_fromstring, parser=PARSER),
+    "document_fromstring": partial(lxml.html.document_fromstring, parser=PARSER),
+}
+
+
+def readability_method(name: str) -> FunctionType:
+    """readability's method `name`, reading READABILITY_NAMES where it reads its module's."""
+    method = vars(Document)[name]
+    return FunctionType(method.__code__, {**method.__globals__, **READABILITY_NAMES},
+                        method.__name__, method.__defaults__, method.__closure__)
+
 
 # readability's patterns, matched on lowered names (twice as fast as ignoring case)
 UNLIKELY = re.compile(REGEXES["unlikelyCandidatesRe"].pattern)
@@ -347,6 +358,12 @@ class Readable(Document):
     candidates are never links nor inside a table, the pick climbs to an ancestor that
     scores higher, a sibling paragraph is measured by its whole text, and a heading is
     not dropped for being a link."""
+
+    sanitize = readability_method("sanitize")
+    add_heading_preamble = readability_method("add_heading_preamble")
+    get_semantic_main_candidate = readability_method("get_semantic_main_candidate")
+    readability_pick = readability_method("select_best_candidate")
+    readability_article = readability_method("get_article")
 
     def _parse(self, input: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
         self.encoding = "utf-8"
@@ -443,7 +460,7 @@ class Readable(Document):
         scores stay above a third of the pick's, taking the first that scores more than the
         one below it (the paragraphs before a "read more" box). A pick inside a table is the
         table, whose siblings (a list's introduction) may then join."""
-        best = super().select_best_candidate(candidates)
+        best = self.readability_pick(candidates)
         if best is None:
             return None
         last = best["content_score"]
@@ -479,7 +496,7 @@ class Readable(Document):
             if ((text_length(sibling) > 80 and links < 0.25) or (
                     links == 0 and SENTENCE_STOP.search(one_line(sibling.text_content())))):
                 candidates[sibling] = {"content_score": join, "elem": sibling}
-        return super().get_article(candidates, best_candidate, html_partial)
+        return self.readability_article(candidates, best_candidate, html_partial)
 
 
 def link_chars(root: lxml.html.HtmlElement, within: dict) -> dict:
