@@ -266,9 +266,10 @@ def preclean(root: lxml.html.HtmlElement) -> None:
     title = next(root.iter("h1"), None)  # the page's title; later <h1>s head sections (Medium)
     if title is not None:
         drop(title, keep)
-    for outer in root.xpath("//article[count(.//article) >= $n]", n=TEASER_CARDS):
-        for el in outer.xpath(".//article"):
-            drop(el, keep)
+    if len(list(root.iter("article"))) > TEASER_CARDS:  # else no article holds enough
+        for outer in root.xpath("//article[count(.//article) >= $n]", n=TEASER_CARDS):
+            for el in outer.xpath(".//article"):
+                drop(el, keep)
     for el in root.iter("blockquote"):
         el.attrib.pop("class", None)
         el.attrib.pop("id", None)
@@ -341,7 +342,6 @@ KEEPS_UNLIKELY = lxml.etree.XPath(
     "ancestor-or-self::pre | ancestor-or-self::code | ancestor::table"
     " | descendant-or-self::main | descendant-or-self::article | descendant-or-self::math")
 TABLE_PARTS = ("tbody", "thead", "tfoot")
-NAMED = lxml.etree.XPath("//*[@class or @id]")
 # readability's test for a block element inside a <div>: these at the start of a tag name
 # ("p" also takes <pre> and <picture>).
 BLOCKISH = ("blockquote", "dl", "div", "img", "ol", "p", "table", "ul")
@@ -405,10 +405,11 @@ class Readable(Document):
         """Drop what is named like a comment, footer or menu, as readability does, but never a
         link (its text belongs to its sentence: a note's `class="popup"` link) nor what lies
         inside a table, as Readability.js does."""
-        for elem in NAMED(self.html):
-            if elem.tag in ("html", "body", "a"):
+        for elem in list(self.html.iter()):  # faster than choosing the named ones by XPath
+            cls, ident = elem.get("class"), elem.get("id")
+            if (cls is None and ident is None) or elem.tag in ("html", "body", "a"):
                 continue
-            name = f"{elem.get('class', '')} {elem.get('id', '')}".lower()
+            name = f"{cls or ''} {ident or ''}".lower()
             if UNLIKELY.search(name) and not MAYBE.search(name) and not KEEPS_UNLIKELY(elem):
                 elem.drop_tree()
 
