@@ -235,6 +235,38 @@ def test_a_stored_copy_opens_paired_from_the_sidebar(browser: Browser, site: str
     assert "refused" not in shown[1]
 
 
+def test_the_story_header_lists_the_other_articles_and_what_only_this_page_says(
+        browser: Browser, site: str, server: LiveServer) -> None:
+    panel = Panel(browser, f"{site}/caliber.html", server.url)
+    panel.check()
+    page = panel.page
+    assert page.text(".story h2") == "This story in your sources"
+    # the seeds of June 2024 other than Caliber.az's own (stored as seed 001: a copy of the page)
+    assert page.text(".story .spread") == (
+        "3 other articles from 3 outlets, 2024-06-19 to 2024-06-20")
+    outlets = page.texts(".story-article .outlet")
+    assert {"The Straits Times", "Kyiv Post"} <= set(outlets) and "Caliber.az" not in outlets
+    tallies = dict(zip(outlets, page.texts(".story-article .tally"), strict=True))
+    claims = page.count(".claim")
+    assert tallies["The Straits Times"] == (
+        f"corroborates 1, contradicts 0 of this page's {claims} claims")
+    assert any(t.startswith("corroborates 0, contradicts 1") for t in tallies.values())  # 24 years
+    links = page.js("return [...document.querySelectorAll('.story-article a.stored')]"
+                    ".map((a) => a.getAttribute('href'))")
+    assert len(links) == 3 and all(re.fullmatch(rf"{server.url}/articles/\d+", h) for h in links)
+    only = page.text(".story-claims.only-here summary") or ""
+    assert re.fullmatch(r"Only this page says \d+", only) and int(only.split()[-1]) < claims
+    assert page.text(".story-claims.everywhere summary") == "Every source says 0"
+    assert not page.visible(".only-here .claim-link")
+    panel.shot("story-header", full=False)
+    page.click(".story-claims.only-here summary")
+    assert page.visible(".only-here .claim-link")
+    assert not any(FIRST_CLAIM in t for t in page.texts(".only-here .claim-link"))  # 003 differs
+    page.click(f"//button[contains(@class, 'claim-link')][contains(., '{UNRELATED[:30]}')]")
+    page.wait_text("#located", "Highlighted in the page.")
+    panel.shot("story-only-here", full=False)
+
+
 def test_filters_show_only_their_claims(browser: Browser, site: str, server: LiveServer) -> None:
     panel = Panel(browser, f"{site}/caliber.html", server.url)
     panel.check()

@@ -74,6 +74,7 @@ def test_with_the_token_everything_works(server: LiveServer) -> None:
         ("GET", "/"): 200, ("GET", "/articles/1"): 404,  # the home page, a stored article
         ("POST", "/api/analyze"): 200, ("POST", "/api/articles"): 201,
         ("DELETE", "/api/feedback/1"): 404, ("GET", "/api/feedback"): 200,
+        ("GET", "/api/stories"): 200, ("GET", "/api/stories/1"): 200,  # the seeds' June story
         ("POST", "/api/feedback"): 422,  # the page body is no feedback
     }
     ours = call(server, "GET", "/api/health", {"Origin": EXTENSION, **server.auth})

@@ -147,6 +147,7 @@ function renderAnswer(answer, view) {
       renderSummary({ ...summary, ...counted(claims) }, answer.article),
       renderFilters(claims, view),
     ),
+    answer.story ? renderStory(answer.story, answer) : null,
     summary.corroborated + summary.conflicted === 0 ? h("p", { class: "message nothing" },
       "Nothing matched: none of your stored sources corroborates or contradicts these claims.") : null,
     renderClaims(shown, answer, view),
@@ -264,6 +265,71 @@ function renderDifferences(differences) {
     differences.map((d) => h("li", { class: d.kind },
       h("strong", { class: "here" }, d.claim), " here, ",
       h("strong", { class: "there" }, d.passage), " in this source")));
+}
+
+// --- the page's story ------------------------------------------------------
+
+// What each article of the story says of the page's claims, counted from the claims' matches
+// (as the summary is: a card hidden as "not the same fact" changes them before the next check):
+// per article, how many claims it corroborates and contradicts; the claims none of them reports,
+// and those every one of them corroborates.
+function storyCounts(story, claims) {
+  const ids = new Set(story.articles.map((a) => a.id));
+  const perClaim = claims.map((claim) => {
+    const by = (relation) => new Set(claim.matches
+      .filter((m) => m.relation === relation && ids.has(m.passage.article_id))
+      .map((m) => m.passage.article_id));
+    return { agree: by("corroborates"), differ: by("conflicts") };
+  });
+  const count = (id, key) => perClaim.filter((c) => c[key].has(id)).length;
+  return {
+    articles: story.articles.map((a) => ({ ...a,
+      corroborates: count(a.id, "agree"), contradicts: count(a.id, "differ") })),
+    onlyHere: perClaim.flatMap((c, i) => (c.agree.size + c.differ.size ? [] : [i])),
+    everywhere: perClaim.flatMap((c, i) => ([...ids].every((id) => c.agree.has(id)) ? [i] : [])),
+  };
+}
+
+function renderStory(story, answer) {
+  const { articles, onlyHere, everywhere } = storyCounts(story, answer.claims);
+  const when = [...new Set([story.first, story.last].filter(Boolean))].join(" to ");
+  return h("section", { class: "story", "aria-labelledby": "story-title" },
+    h("h2", { id: "story-title" }, "This story in your sources"),
+    h("p", { class: "spread" }, `${plural(articles.length, "other article")} from `
+      + `${plural(story.outlets, "outlet")}${when ? `, ${when}` : ""}`),
+    h("ol", { class: "story-articles" }, articles.map((a) => renderStoryArticle(a, answer))),
+    renderStoryClaims("Every source says", everywhere, answer, "everywhere"),
+    renderStoryClaims("Only this page says", onlyHere, answer, "only-here"),
+  );
+}
+
+function renderStoryArticle(article, answer) {
+  return h("li", { class: "story-article" },
+    h("p", { class: "meta" },
+      h("span", { class: "outlet", title: article.title || null },
+        article.outlet || article.title || `article ${article.id}`),
+      article.published ? h("time", { datetime: article.published }, article.published) : null,
+      answer.server ? h("a", { href: articleLink(answer.server, article.id), target: "_blank",
+        rel: "noopener noreferrer", class: "stored", title: article.title || null },
+      "stored copy") : null),
+    article.outlet && article.title ? h("p", { class: "story-article-title" }, article.title) : null,
+    h("p", { class: "tally" },
+      h("span", { class: article.corroborates ? "n-corroborated" : null },
+        `corroborates ${article.corroborates}`), ", ",
+      h("span", { class: article.contradicts ? "n-conflicted" : null },
+        `contradicts ${article.contradicts}`), ` of this page's ${plural(answer.claims.length, "claim")}`),
+  );
+}
+
+// A folded list of claims; each one, clicked, is shown in the page.
+function renderStoryClaims(title, indices, answer, kind) {
+  return h("details", { class: `story-claims ${kind}` },
+    h("summary", {}, `${title} `, h("span", { class: "count" }, String(indices.length))),
+    indices.length ? h("ul", {}, indices.map((i) => h("li", {},
+      h("button", { type: "button", class: "claim-link", "data-claim": String(i),
+        title: "Show this sentence in the page" }, answer.claims[i].text))))
+      : h("p", { class: "message" }, "No claim."),
+  );
 }
 
 // --- states around the answer ---------------------------------------------

@@ -68,7 +68,9 @@ document.addEventListener("click", (event) => {
 });
 results.addEventListener("click", (event) => {
   const button = event.target.closest("button");
-  if (button?.classList.contains("claim-text")) showClaim(button);
+  if (button?.classList.contains("claim-text") || button?.classList.contains("claim-link")) {
+    showClaim(button);
+  }
   if (button?.classList.contains("wrong")) {
     browser.send({ job: "dismiss", tabId,
       claim: Number(button.dataset.claim), passage: Number(button.dataset.passage) });

@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
-from . import __version__, limits, pages, pipeline, security
+from . import __version__, limits, pages, pipeline, security, stories
 from .extract import ExtractError
 from .limits import Deadline, Late
 from .store import NotCommitted, Store, StoreError
@@ -40,6 +40,8 @@ PAGE_FIELDS = ("html", "text", "url", "title")
 ADD_FIELDS = PAGE_FIELDS + ("outlet", "published", "author")
 MAX_FIELD = {"url": 2048, "title": 1000, "outlet": 200, "published": 64, "author": 500}
 MAX_CLAIM = 5000  # characters of a claim sent with feedback
+PAGING = {"limit": (50, 1, 500), "offset": (0, 0, 10**9),  # GET /api/stories: default, least,
+          "min_articles": (2, 1, 10**6)}  # most
 DEADLINE = 30.0  # seconds one analysis or addition may take before the client gets a 503
 
 schemas = SchemaGenerator({
@@ -284,6 +286,62 @@ def delete_feedback(request: Request) -> JSONResponse:
     return JSONResponse({"deleted": found})
 
 
+def paging(request: Request) -> dict[str, int]:
+    """The listing's query parameters: whole numbers within their bounds, else a 422."""
+    unknown = set(request.query_params) - set(PAGING)
+    if unknown:
+        raise ApiError(422, f"unknown parameter '{sorted(unknown)[0]}'; known: {', '.join(PAGING)}")
+    values = {}
+    for name, (default, low, high) in PAGING.items():
+        raw = request.query_params.get(name)
+        if raw is None:
+            values[name] = default
+            continue
+        if not (raw.isascii() and raw.isdigit() and len(raw) < 12 and low <= int(raw) <= high):
+            raise ApiError(422, f"parameter '{name}' must be a whole number from {low} to {high}")
+        values[name] = int(raw)
+    return values
+
+
+def list_stories(request: Request) -> JSONResponse:
+    """
+    parameters:
+      - {$ref: '#/components/parameters/limit'}
+      - {$ref: '#/components/parameters/offset'}
+      - {$ref: '#/components/parameters/min_articles'}
+    responses:
+      200:
+        description: The stories in the store, newest first, with their outlets; one page of them.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Stories'}}}
+      422:
+        description: A parameter that is not a whole number in its range, or an unknown one.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
+    """
+    given = paging(request)
+    return JSONResponse(stories.listing(store_of(request), given["limit"], given["offset"],
+                                        given["min_articles"]))
+
+
+async def get_story(request: Request) -> JSONResponse:
+    """
+    parameters: [{$ref: '#/components/parameters/id'}]
+    responses:
+      200:
+        description: The story with its articles, and the claims of them another article of the
+          story corroborates or contradicts.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Story'}}}
+      404:
+        description: No such story.
+        content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
+    """
+    story_id = article_id(request, "story")
+    request.state.lane = "ordinary"
+    found = await run(request, lambda deadline: pipeline.story_detail(store_of(request), story_id))
+    if found is None:
+        raise ApiError(404, "no such story")
+    return JSONResponse(found)
+
+
 def openapi(request: Request) -> JSONResponse:
     return JSONResponse(description())
 
@@ -357,6 +415,16 @@ PAGE_SCHEMA = {
     },
 }
 METADATA = {name: OPTIONAL_TEXT for name in ("title", "outlet", "url", "published")}
+STORY_ARTICLE = obj({"id": INTEGER, **METADATA})
+PAGE_STORY = {**obj({
+    "id": INTEGER, "first": OPTIONAL_TEXT, "last": OPTIONAL_TEXT, "outlets": COUNT,
+    "articles": array(obj({**STORY_ARTICLE["properties"], "corroborates": COUNT,
+                           "contradicts": COUNT})),
+    "only_here": array(COUNT) | {
+        "description": "Claims (by index) no other article of the story reports."},
+    "everywhere": array(COUNT) | {
+        "description": "Claims (by index) every other article corroborates."},
+}), "nullable": True, "description": "The page's story in the store, or null (stories.py)."}
 COMPONENTS: dict[str, Any] = {
     "schemas": {
         "Page": PAGE_SCHEMA,
@@ -368,6 +436,7 @@ COMPONENTS: dict[str, Any] = {
             "claims": array(ref("Claim")),
             "summary": obj({"claims": COUNT, "corroborated": COUNT, "conflicted": COUNT,
                             "sources": COUNT}),
+            "story": PAGE_STORY,
         }),
         "Claim": obj({"text": TEXT, "start": COUNT, "end": COUNT,
                       "matches": array(ref("Match")), "sources": COUNT}),
@@ -380,6 +449,17 @@ COMPONENTS: dict[str, Any] = {
         "Difference": obj({"kind": TEXT, "claim": TEXT, "passage": TEXT}),
         "Added": obj({"id": INTEGER, "passages": COUNT},
                      duplicate={"type": "boolean", "enum": [True]}),
+        "Stories": obj({"stories": array(obj(
+            {"id": INTEGER, "articles": COUNT, "first": OPTIONAL_TEXT, "last": OPTIONAL_TEXT,
+             "outlets": array(obj({"name": TEXT, "articles": COUNT}))},
+            title=OPTIONAL_TEXT)), "total": COUNT, "limit": COUNT, "offset": COUNT}),
+        "Story": obj({
+            "id": INTEGER, "first": OPTIONAL_TEXT, "last": OPTIONAL_TEXT, "outlets": COUNT,
+            "articles": array(STORY_ARTICLE), "checked": COUNT,
+            "claims": array(obj({
+                "article_id": INTEGER, "text": TEXT,
+                "corroborated_by": array(INTEGER), "contradicted_by": array(INTEGER)})),
+        }),
         "Articles": obj({"articles": array(obj({"id": INTEGER, "passages": COUNT, **METADATA}))}),
         "Article": obj({
             "id": INTEGER, "text": TEXT, **METADATA, "author": OPTIONAL_TEXT,
@@ -398,6 +478,9 @@ COMPONENTS: dict[str, Any] = {
     "parameters": {
         "id": {"name": "id", "in": "path", "required": True,
                "schema": {"type": "integer", "minimum": 1}},
+        **{name: {"name": name, "in": "query", "required": False, "schema": {
+            "type": "integer", "minimum": low, "maximum": high, "default": default}}
+           for name, (default, low, high) in PAGING.items()},
     },
     "securitySchemes": {
         "token": {"type": "http", "scheme": "bearer",
@@ -439,6 +522,14 @@ class OneFeedback(HTTPEndpoint):
     delete = staticmethod(delete_feedback)
 
 
+class Stories(HTTPEndpoint):
+    get = staticmethod(list_stories)
+
+
+class OneStory(HTTPEndpoint):
+    get = staticmethod(get_story)
+
+
 class OneArticle(HTTPEndpoint):
     get = staticmethod(get_article)
     delete = staticmethod(delete_article)
@@ -449,6 +540,8 @@ routes = [
     Route("/api/analyze", analyze, methods=["POST"]),
     Route("/api/articles", Articles, methods=["GET", "POST"]),
     Route("/api/articles/{id}", OneArticle, methods=["GET", "DELETE"]),
+    Route("/api/stories", Stories, methods=["GET"]),
+    Route("/api/stories/{id}", OneStory, methods=["GET"]),
     Route("/api/feedback", Feedback, methods=["GET", "POST"]),
     Route("/api/feedback/{id}", OneFeedback, methods=["DELETE"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
@@ -487,6 +580,7 @@ def create_app(db_path: str, seeds: bool = True, policy: security.Policy | None 
     store.check()
     pipeline.ensure_profiles(store)
     seeded = pipeline.ensure_seeded(store) if seeds and not store.read_only else 0
+    pipeline.ensure_stories(store)
     app = Starlette(
         routes=routes,
         lifespan=profiling(store),

@@ -72,6 +72,10 @@ def open_store(db_path: str, no_seeds: bool) -> Store:
         if loaded:
             click.echo(f"New store {store.path}: loaded the seed corpus, "
                        f"{plural(loaded, 'article')} on one story.", err=True)
+    placed = pipeline.ensure_stories(store)
+    if placed:
+        click.echo(f"Placed {plural(placed, 'article')} stored before stories existed in "
+                   "their stories.", err=True)
     return store
 
 
@@ -414,8 +418,11 @@ def prepare(page: Page) -> tuple[Article, list[Sentence]] | None:
 
 
 def write(store: Store, batch: list[tuple[Article, list[Sentence]]]) -> int:
-    """Store a batch of articles in one transaction; how many were already stored."""
-    return sum(duplicate for _, _, duplicate in store.add_many(batch))
+    """Store a batch of articles in one transaction (their stories come after: `import_`);
+    how many were already stored."""
+    from . import pipeline
+
+    return sum(duplicate for _, _, duplicate in pipeline.add_many(store, batch, later=True))
 
 
 @cli.command(name="import")
@@ -431,6 +438,8 @@ def import_(path: Path, workers: int, db_path: str, no_seeds: bool) -> None:
     one article per line, an object with the fields "url", "title", "outlet", "published",
     "author", and "html" or "text"; only "html" or "text" is required."""
     from concurrent.futures import ProcessPoolExecutor
+
+    from . import pipeline
 
     if not path.exists():
         raise FileProblem(f"{path}: no such file or folder")
@@ -452,6 +461,7 @@ def import_(path: Path, workers: int, db_path: str, no_seeds: bool) -> None:
                 batch = []
     duplicates += write(store, batch)
     store.optimize()
+    pipeline.place_later(store, workers=max(1, workers))  # each new article joins its story
     added = len(pages) - skipped - duplicates
     click.echo(f"{added} added, {duplicates} already stored, {skipped} without text")
 
@@ -503,6 +513,75 @@ def articles(as_json: bool, db_path: str, no_seeds: bool) -> None:
         source = outlet_name(row["outlet"], row["url"]) or ""
         click.echo(f"{row['id']:>5}  {row['published'] or '':<10}  {source[:24]:<24}  "
                    f"{plural(row['passages'], 'passage'):>13}  {row['title'] or ''}")
+
+
+@cli.command(name="stories")
+@click.option("--json", "as_json", is_flag=True, help="The JSON GET /api/stories answers.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500),
+              help="How many stories to list, newest first.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0),
+              help="How many of the newest to skip (the next page).")
+@click.option("--min-articles", default=2, show_default=True, type=click.IntRange(1),
+              help="List only stories of at least this many articles (1: every story).")
+@db_option
+@seeds_option
+def stories_cmd(as_json: bool, limit: int, offset: int, min_articles: int, db_path: str,
+                no_seeds: bool) -> None:
+    """List the stories in the store: the articles that report one event, newest first."""
+    from . import stories
+
+    found = stories.listing(open_store(db_path, no_seeds), limit, offset, min_articles)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for story in found["stories"]:
+        when = " - ".join(dict.fromkeys(d for d in (story["first"], story["last"]) if d))
+        outlets = ", ".join(f"{o['name']}" + (f" ({o['articles']})" if o["articles"] > 1 else "")
+                            for o in story["outlets"])
+        click.echo(f"{story['id']:>5}  {plural(story['articles'], 'article'):>11}  {when:<23}  "
+                   f"{story['title'] or ''}\n       {outlets}")
+    shown = len(found["stories"])
+    skipped = f", after the newest {offset}" if offset else ""
+    click.echo(f"{shown} of {plural(found['total'], 'story', 'stories')} of at least "
+               f"{plural(min_articles, 'article')}{skipped}")
+
+
+@cli.command(name="story")
+@click.argument("story_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="The JSON GET /api/stories/ID answers.")
+@db_option
+@seeds_option
+def story_cmd(story_id: int, as_json: bool, db_path: str, no_seeds: bool) -> None:
+    """One story: its articles, and the claims of one that others corroborate or contradict."""
+    from . import pipeline
+
+    found = pipeline.story_detail(open_store(db_path, no_seeds), story_id)
+    if found is None:
+        raise click.ClickException(f"no story {story_id}")
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo(story_report(found))
+
+
+def story_report(found: dict[str, Any]) -> str:
+    names = {a["id"]: a["outlet"] or a["title"] or f"article {a['id']}" for a in found["articles"]}
+    lines = [f"Story {found['id']}: {plural(len(found['articles']), 'article')} from "
+             f"{plural(found['outlets'], 'outlet')}, "
+             + " - ".join(dict.fromkeys(d for d in (found["first"], found["last"]) if d)), ""]
+    for a in found["articles"]:
+        lines.append(f"{a['id']:>5}  {a['published'] or '':<10}  {(a['outlet'] or '')[:24]:<24}  "
+                     f"{a['title'] or ''}")
+    lines.append("")
+    for claim in found["claims"]:
+        lines.append(f"* {names[claim['article_id']]}: {claim['text']}")
+        for relation, ids in (("corroborated by", claim["corroborated_by"]),
+                              ("contradicted by", claim["contradicted_by"])):
+            if ids:
+                lines.append(f"    {relation} {', '.join(names[i] for i in ids)}")
+    if not found["claims"]:
+        lines.append("No claim of one article is corroborated or contradicted by another.")
+    return "\n".join(lines)
 
 
 @cli.command()

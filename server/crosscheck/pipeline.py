@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import candidates as candidates_stage
+from . import stories
 from . import story as story_stage
 from .claims import extract_claims, passages
 from .extract import extract
@@ -18,7 +19,7 @@ from .match import profile, relate
 from .names import clean_title, outlet_name
 from .profile import VERSION, for_storage, stored_form
 from .seeds import seed_pages
-from .store import Store
+from .store import LATER, Placer, Store, is_url
 from .types import Analysis, Article, ClaimResult, Match, Page, Passage, Sentence, match_json
 
 MAX_CLAIMS = 200
@@ -39,7 +40,10 @@ def analyze(store: Store, page: Page) -> Analysis:
         ClaimResult(claim, tuple(relate(claim, passages, story=story)))
         for claim, passages in zip(claims, found, strict=True)
     )
-    return without_dismissed(store, Analysis(article=article, claims=results))
+    stored = set(store.same_as(article.url, article.text))  # and copies: not in its story
+    stored |= copies_of(store, [c.text for c in claims])
+    kept = stories.of_page(store, story, article.published, stored)
+    return without_dismissed(store, Analysis(article=article, claims=results, story=kept))
 
 
 def retrieve(store: Store, article: Article
@@ -75,7 +79,8 @@ def copies_of(store: Store, claims: list[str]) -> set[int]:
 
 def add(store: Store, page: Page, may_commit: Callable[[], bool] | None = None) -> Added:
     article = extract(page)
-    return Added(*store.add(article, for_storage(passages(article.text)), may_commit))
+    return Added(*add_many(store, [(article, for_storage(passages(article.text)))],
+                           may_commit)[0])
 
 
 def ensure_profiles(store: Store) -> None:
@@ -99,6 +104,40 @@ def fill_profiles(store: Store, batch: int = 500) -> int:
     return done
 
 
+def add_many(store: Store, items: Iterable[tuple[Article, list[Sentence]]],
+             may_commit: Callable[[], bool] | None = None, later: bool = False,
+             ) -> list[tuple[int, int, bool]]:
+    """Store articles in one transaction, each joining its story (stories.py); `later`: none
+    yet, for `place_later` to place them after a bulk import."""
+    place: Placer = ((lambda article, sentences: (LATER, None)) if later else
+                     (lambda article, sentences: stories.place(store, article, sentences)))
+    return store.add_many(items, may_commit, place=place)
+
+
+def place_later(store: Store, workers: int = 1) -> int:
+    """Place the articles stored without a story, by id. The story stage's evidence for each
+    (the costly part: read only) is found in `workers` processes; joining, which depends on
+    the placings before, is done here in order."""
+    ids = store.unplaced()
+    if workers <= 1 or len(ids) < 64 or is_url(store.path):
+        return stories.place_late(store, ((a, *stories.evidence_of(store, a)) for a in ids))
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        found = pool.map(story_evidence, [(store.path, a) for a in ids], chunksize=16)
+        return stories.place_late(store, found)
+
+
+_stores: dict[str, Store] = {}
+
+
+def story_evidence(job: tuple[str, int]) -> tuple[int, str | None, story_stage.Story]:
+    """`stories.evidence_of` in a worker process (one store opened per process)."""
+    path, article_id = job
+    store = _stores.get(path) or _stores.setdefault(path, Store(path))
+    return (article_id, *stories.evidence_of(store, article_id))
+
+
 def ensure_seeded(store: Store) -> int:
     """Load the seed corpus into an empty store; returns how many were added."""
     ensure_profiles(store)
@@ -107,6 +146,11 @@ def ensure_seeded(store: Store) -> int:
     added = sum(not add(store, page).duplicate for page in seed_pages())
     store.optimize()
     return added
+
+
+def ensure_stories(store: Store) -> int:
+    """Place the articles stored before stories existed; returns how many were placed."""
+    return 0 if store.read_only else place_later(store)
 
 
 def analysis_json(analysis: Analysis) -> dict[str, Any]:
@@ -136,6 +180,39 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
             "claims": len(claims), "corroborated": corroborated,
             "conflicted": conflicted, "sources": len(sources),
         },
+        "story": stories.page_story_json(analysis.story, analysis.claims),
+    }
+
+
+DETAIL_ARTICLES = 12  # the articles of a story whose claims are checked against the others
+
+
+def story_detail(store: Store, story_id: int) -> dict[str, Any] | None:
+    """`GET /api/stories/{id}`: the story's articles, and each claim of them that another
+    article of the story corroborates or contradicts (claims of its first DETAIL_ARTICLES
+    articles: each is analysed as a page)."""
+    rows = store.story_articles(story_id)
+    if not rows:
+        return None
+    articles = [stories.story_article(row) for row in rows]
+    ids = {a.id for a in articles}
+    claims = []
+    for row in rows[:DETAIL_ARTICLES]:
+        found = store.article(row["id"])
+        if found is None:  # removed meanwhile
+            continue
+        page = Page(text=found["text"], url=found["url"], published=found["published"])
+        for result in analyze(store, page).claims:
+            agree, differ = stories.reporting(result, ids - {row["id"]})
+            if agree or differ:
+                claims.append({"article_id": row["id"], "text": result.claim.text,
+                               "corroborated_by": sorted(agree), "contradicted_by": sorted(differ)})
+    return {
+        "id": story_id, **stories.dates(a.published for a in articles),
+        "outlets": len({a.outlet or a.url or a.id for a in articles}),
+        "articles": [a.__dict__ | {"passages": row["passages"]}
+                     for a, row in zip(articles, rows, strict=True)],
+        "checked": min(len(rows), DETAIL_ARTICLES), "claims": claims,
     }
 
 

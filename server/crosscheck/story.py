@@ -17,10 +17,11 @@ Matching then asks little of a passage from the story and much of one from outsi
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+
+import numpy as np
 
 from .store import Store
 
@@ -70,31 +71,40 @@ def signature(terms: dict[str, tuple[str, int]]) -> list[tuple[str, int]]:
 
 def find(store: Store, terms: dict[str, tuple[str, int]], published: str | None,
          exclude: Iterable[int] = ()) -> Story:
-    """The stored articles (outside `exclude`) that report the page's story."""
+    """The stored articles (outside `exclude`) that report the page's story. A thousand
+    articles may hold one of the signature's words: their evidence is summed with numpy."""
     total = max(store.passage_count(), 1)
     small = total < SMALL_STORE
     # a word more passages hold than this would be held by chance by an article of 10
     sig = [(w, df) for w, df in signature(terms) if small or df * 10 / total < SURPRISE]
     if not sig:
         return Story()
-    excluded = set(exclude)
     holders = store.articles_holding([w for w, _ in sig])
-    held: dict[int, list[tuple[str, int]]] = {}
-    for word, df in sig:
-        for a in holders[word] - excluded:
-            held.setdefault(a, []).append((word, df))
-    sizes = store.sizes(held)
-    evidence = {}
-    for a, words in held.items():
-        if small:
-            evidence[a] = STORY_NATS * len(words) / STORY_WORDS
-            continue
-        chances = [sizes.get(a, 1) * df / total for _, df in words]
-        evidence[a] = sum(-math.log(c) for c in chances if c < SURPRISE)
-    dates = store.published(a for a, e in evidence.items() if e >= STORY_NATS)
-    kept = {a: round(e, 2) for a, e in evidence.items()
-            if e > 0 and not far_apart(published, dates.get(a))}
-    return Story(kept, {a: tuple(w for w, _ in held[a]) for a in kept})
+    lists = [holders[w] for w, _ in sig]
+    articles = np.concatenate(lists)
+    word = np.repeat(np.arange(len(sig)), [len(ids) for ids in lists])
+    kept = ~np.isin(articles, np.fromiter(exclude, dtype=np.int64))
+    articles, word = articles[kept], word[kept]
+    if not len(articles):
+        return Story()
+    held, row = np.unique(articles, return_inverse=True)  # row: each pair's article, in `held`
+    if small:
+        evidence = STORY_NATS * np.bincount(row, minlength=len(held)) / STORY_WORDS
+    else:
+        sizes = store.sizes(held.tolist())
+        size = np.array([sizes.get(a, 1) for a in held.tolist()], dtype=np.float64)
+        chances = size[row] * np.array([df for _, df in sig], dtype=np.float64)[word] / total
+        nats = np.where(chances < SURPRISE, -np.log(chances), 0.0)
+        evidence = np.bincount(row, weights=nats, minlength=len(held))  # in signature order
+    ids, amounts = held.tolist(), evidence.tolist()
+    dates = store.published(a for a, e in zip(ids, amounts, strict=True) if e >= STORY_NATS)
+    far = {a for a, when in dates.items() if far_apart(published, when)}
+    found = {a: round(e, 2) for a, e in zip(ids, amounts, strict=True) if e > 0 and a not in far}
+    words: dict[int, list[str]] = {}
+    for i, w in zip(row.tolist(), word.tolist(), strict=True):
+        if ids[i] in found:
+            words.setdefault(ids[i], []).append(sig[w][0])
+    return Story(found, {a: tuple(words[a]) for a in found})
 
 
 def day(text: str | None) -> date | None:

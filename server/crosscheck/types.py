@@ -93,9 +93,29 @@ class ClaimResult:
 
 
 @dataclass(frozen=True)
+class StoryArticle:
+    """A stored article of a story, as a reader sees it listed."""
+
+    id: int
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+
+
+@dataclass(frozen=True)
+class StoryRef:
+    """The stored story a page belongs to, and its articles other than the page (stories.py)."""
+
+    id: int
+    articles: tuple[StoryArticle, ...]
+
+
+@dataclass(frozen=True)
 class Analysis:
     article: Article
     claims: tuple[ClaimResult, ...] = field(default_factory=tuple)
+    story: StoryRef | None = None
 
 
 def match_json(match: Match) -> dict[str, Any]:

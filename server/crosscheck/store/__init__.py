@@ -3,9 +3,11 @@
 (`postgres.py`)."""
 
 from .base import (
+    LATER,
     Added,
     Hit,
     NotCommitted,
+    Placer,
     Store,
     StoreError,
     is_url,
@@ -14,5 +16,5 @@ from .base import (
     text_hash,
 )
 
-__all__ = ["Added", "Hit", "NotCommitted", "Store", "StoreError", "is_url", "now",
-           "sentence_hash", "text_hash"]
+__all__ = ["LATER", "Added", "Hit", "NotCommitted", "Placer", "Store", "StoreError", "is_url",
+           "now", "sentence_hash", "text_hash"]

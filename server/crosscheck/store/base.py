@@ -24,6 +24,9 @@ from ..types import Article, Passage, Sentence
 
 Hit = tuple[int, str, int]  # a passage found: (id, text, article id)
 Added = tuple[int, int, bool]  # an article stored: (id, passages, duplicate)
+# an article about to be stored and its passages -> (the story it joins, with what evidence)
+Placer = Callable[[Article, list[Sentence]], tuple[int | None, float | None]]
+LATER = 0  # a Placer's story for an article to be placed after it is stored (`assign_story`)
 WORD = re.compile(r"\w+")
 ID_BITS = 40  # a passage id fits in 40 bits; the query index goes above them
 
@@ -108,13 +111,27 @@ class Store(ABC):
 
     @abstractmethod
     def add_many(self, items: Iterable[tuple[Article, Iterable[Sentence]]],
-                 may_commit: Callable[[], bool] | None = None) -> list[Added]:
+                 may_commit: Callable[[], bool] | None = None, place: Placer | None = None,
+                 ) -> list[Added]:
         """`add` for many articles in one transaction (bulk import). An article with the
-        text or URL of a stored one is not stored again: its (id, passages, True) answers."""
+        text or URL of a stored one is not stored again: its (id, passages, True) answers.
+        Each new article asks `place` for the story it joins (None: a story of its own, LATER:
+        none yet; no `place`: each its own), before it is stored and after the ones before it
+        are: the reads `place` makes inside the transaction see them (stories.py)."""
+
+    @abstractmethod
+    def unplaced(self) -> list[int]:
+        """The articles without a story yet (stored before stories existed, or LATER), by id."""
+
+    @abstractmethod
+    def assign_story(self, article_id: int, story_id: int | None, nats: float | None) -> int:
+        """Put an article in a story (None: a new one), with the evidence it joined with;
+        returns the story."""
 
     @abstractmethod
     def delete(self, article_id: int) -> bool:
-        """Remove an article, its passages and their index entries; False if there is none."""
+        """Remove an article, its passages and their index entries, and its story if it was
+        the story's last article; False if there is none."""
 
     @abstractmethod
     def add_feedback(self, claim: str, passage_id: int, relation: str | None) -> int | None:
@@ -202,8 +219,9 @@ class Store(ABC):
         """The hits as Passages, with their articles' metadata (fetched once per article)."""
 
     @abstractmethod
-    def articles_holding(self, words: Sequence[str]) -> dict[str, set[int]]:
-        """For each word, the stored articles with a passage holding its index term."""
+    def articles_holding(self, words: Sequence[str]) -> dict[str, np.ndarray]:
+        """For each word, the stored articles with a passage holding its index term (sorted
+        ids, each once)."""
 
     @abstractmethod
     def sizes(self, article_ids: Iterable[int]) -> dict[int, int]:
@@ -276,6 +294,32 @@ class Store(ABC):
     @abstractmethod
     def article(self, article_id: int) -> dict[str, Any] | None:
         """An article with its `passages` (id, seq, start, end, text), or None."""
+
+    # ------------------------------------------------------------ stories (stories.py)
+
+    @abstractmethod
+    def story_of(self, article_ids: Iterable[int]) -> dict[int, int]:
+        """The story of each of these articles (those placed in one)."""
+
+    @abstractmethod
+    def story_members(self, story_ids: Iterable[int]) -> dict[int, list[int]]:
+        """The articles of each of these stories, by id."""
+
+    @abstractmethod
+    def story_articles(self, story_id: int) -> list[dict[str, Any]]:
+        """The articles of a story (id, title, outlet, url, published, story_nats, passages),
+        oldest first, undated last; [] when there is no such story."""
+
+    @abstractmethod
+    def stories(self, limit: int = 50, offset: int = 0, min_articles: int = 1
+                ) -> tuple[list[dict[str, Any]], int]:
+        """Stories of at least `min_articles` articles (id, articles, first, last, and the
+        title, outlet and url of their first article), newest first by their latest dated
+        article (undated stories last, newest first), and how many there are in all."""
+
+    @abstractmethod
+    def sources_of(self, story_ids: Iterable[int]) -> list[tuple[int, str | None, str | None]]:
+        """(story, outlet, url) of every article of these stories."""
 
     @abstractmethod
     def stats(self) -> dict[str, int]:
