@@ -365,11 +365,17 @@ class SQLiteStore(Store):
         self, items: Iterable[tuple[Article, Iterable[Sentence]]],
         may_commit: Callable[[], bool] | None = None, place: Placer | None = None,
     ) -> list[Added]:
-        texts: list[str] = []  # passages whose terms are not counted yet
+        # the passages whose terms are not counted yet: counted in one go, at the end or
+        # when `place` reads term counts (term_frequencies)
+        texts: list[str] = []
         given: dict[tuple[int, int], bytes] = {}  # (article, seq): vector made beforehand
         with self._writing(may_commit) as db:
-            added = [self._insert(db, article, list(passages), place, texts, given)
-                     for article, passages in items]
+            self._local.uncounted = texts
+            try:
+                added = [self._insert(db, article, list(passages), place, texts, given)
+                         for article, passages in items]
+            finally:
+                self._local.uncounted = None
             self._count(db, texts)
             new = sorted({aid for aid, _, duplicate in added if not duplicate})
             self._store_vectors(db, new, given)
@@ -396,10 +402,7 @@ class SQLiteStore(Store):
         existing = self._find(db, article.url, digest)
         if existing is not None:
             return existing, self._passage_count(db, existing), True
-        story, nats = None, None
-        if place is not None:
-            self._count(db, texts)  # the reads `place` makes see the articles before it
-            story, nats = place(article, passages)
+        story, nats = place(article, passages) if place is not None else (None, None)
         if story is None:
             story = db["stories"].insert({"created": now()}).last_pk
         elif story == LATER:
@@ -556,6 +559,7 @@ class SQLiteStore(Store):
         """For each word, its index term and how many stored passages outside the articles
         `exclude` hold that term (words that are no term, or in no such passage, are left
         out): a page's own stored copy must not make its words look rare."""
+        self._count(self.db, getattr(self._local, "uncounted", None) or [])  # placing, in add
         texts = self._texts_of(exclude)
         own = dict(self._term_counts(texts)) if texts else {}
         found = tokenizer.instances(words)
