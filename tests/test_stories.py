@@ -1,18 +1,20 @@
 """Stories kept in the store (stories.py): the seed corpus, joining, removing, an older store,
-the API over real HTTP and the CLI."""
+the API over real HTTP and the CLI, on SQLite and on PostgreSQL (conftest's `any_store`)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 from conftest import LiveServer, seed_text
 
 from crosscheck import pipeline, stories
-from crosscheck.store import Store
+from crosscheck.store import Store, is_url
 from crosscheck.store.sqlite import migrations
 from crosscheck.types import Page
 
@@ -21,7 +23,13 @@ UNRELATED = ("The Lyon bakery guild said on Tuesday that 40,000 visitors tasted 
              "return in March with 120 bakers from the Rhone valley.")
 
 
-def seeded(path: Path) -> tuple[Store, dict[str, int]]:
+@pytest.fixture
+def db_path(any_store: str) -> str:
+    """Every test here that takes `db_path` runs on SQLite and on PostgreSQL."""
+    return any_store
+
+
+def seeded(path: str | Path) -> tuple[Store, dict[str, int]]:
     store = Store(path)
     pipeline.ensure_seeded(store)
     return store, {row["url"][5:8]: row["id"] for row in store.articles()}
@@ -32,8 +40,8 @@ def story_of(store: Store, article_id: int) -> int:
 
 
 def test_the_four_june_2024_seed_articles_are_one_story_september_2023_its_own(
-        tmp_path: Path) -> None:
-    store, ids = seeded(tmp_path / "seeds.db")
+        db_path: str) -> None:
+    store, ids = seeded(db_path)
     june = {story_of(store, ids[k]) for k in ("000", "001", "003", "004")}
     assert len(june) == 1  # the Straits Times, Caliber.az, seed 003 and the Kyiv Post (2024-06)
     # Seed 002 (2023-09-12, Kim's visit to Russia) shares the names, but is nine months before:
@@ -47,8 +55,8 @@ def test_the_four_june_2024_seed_articles_are_one_story_september_2023_its_own(
 
 
 def test_an_added_article_joins_its_story_and_the_last_removed_takes_the_story(
-        tmp_path: Path) -> None:
-    store, ids = seeded(tmp_path / "seeds.db")
+        db_path: str) -> None:
+    store, ids = seeded(db_path)
     june = story_of(store, ids["000"])
     lines = [line for line in seed_text("000").splitlines() if len(line) > 120][:4]
     follow_up = pipeline.add(store, Page(text="\n\n".join(lines), url="https://example.org/x",
@@ -85,8 +93,8 @@ def test_articles_stored_before_stories_are_placed_when_the_store_is_opened(
     assert pipeline.ensure_stories(before) == 0
 
 
-def test_analyze_tells_the_page_its_story_and_what_only_it_says(tmp_path: Path) -> None:
-    store, ids = seeded(tmp_path / "seeds.db")
+def test_analyze_tells_the_page_its_story_and_what_only_it_says(db_path: str) -> None:
+    store, ids = seeded(db_path)
     body = pipeline.analysis_json(pipeline.analyze(store, Page(text=seed_text("001"))))
     story = body["story"]
     assert story["id"] == story_of(store, ids["000"])
@@ -104,10 +112,66 @@ def test_analyze_tells_the_page_its_story_and_what_only_it_says(tmp_path: Path) 
     assert story["everywhere"] == []  # no claim is corroborated by all three
 
 
-def test_a_page_on_no_stored_story_has_none(tmp_path: Path) -> None:
-    store, _ = seeded(tmp_path / "seeds.db")
+def test_a_page_on_no_stored_story_has_none(db_path: str) -> None:
+    store, _ = seeded(db_path)
     body = pipeline.analysis_json(pipeline.analyze(store, Page(text=UNRELATED)))
     assert body["story"] is None
+
+
+def at_once(work: list) -> list:
+    """Run these functions in threads of their own, started at the same moment."""
+    start = threading.Barrier(len(work))
+    done: list = [None] * len(work)
+
+    def run(i: int) -> None:
+        start.wait()
+        done[i] = work[i]()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done
+
+
+def test_one_storys_articles_sent_to_several_servers_at_once_join_one_story(
+        db_path: str) -> None:
+    """Four servers (stores of their own) each add one June 2024 seed article at the same
+    moment: each must see the ones added before it, so they make one story, not four (in any
+    order they are added one by one, they make one)."""
+    june = [p for p in pipeline.seed_pages() if "seed:002" not in (p.url or "")]
+    servers = [Store(db_path) for _ in june]
+    added = at_once([lambda s=s, p=p: pipeline.add(s, p)
+                     for s, p in zip(servers, june, strict=True)])
+    store = servers[0]
+    assert len({story_of(store, a.id) for a in added}) == 1
+    assert store.stories(min_articles=1)[1] == 1  # and no story left without articles
+
+
+def unplace_all(store: Store) -> None:
+    """Take every article out of its story, as in a store made before stories existed."""
+    if is_url(store.path):
+        store.write(lambda conn: conn.execute(  # type: ignore[attr-defined]
+            "update articles set story_id = null, story_nats = null; delete from stories"))
+        return
+    store.db.execute("update articles set story_id = null, story_nats = null")  # type: ignore
+    store.db.execute("delete from stories")  # type: ignore[attr-defined]
+    store.db.conn.commit()  # type: ignore[attr-defined]
+
+
+def test_unplaced_articles_are_placed_once_by_servers_starting_together(db_path: str) -> None:
+    store, ids = seeded(db_path)
+    before = {a: story_of(store, a) for a in ids.values()}
+    unplace_all(store)
+    assert len(store.unplaced()) == 5 and store.stories(min_articles=1)[1] == 0
+    servers = [Store(db_path) for _ in range(3)]
+    placed = at_once([lambda s=s: pipeline.ensure_stories(s) for s in servers])
+    assert store.unplaced() == [] and sum(placed) >= 5
+    after = {a: story_of(store, a) for a in ids.values()}
+    # the same partition as when they were added one by one: four June articles, one alone
+    assert sorted(len(m) for m in store.story_members(set(after.values())).values()) == [1, 4]
+    assert len(set(before.values())) == len(set(after.values())) == 2
+    assert store.stories(min_articles=1)[1] == 2  # no story left without articles
 
 
 def test_stories_over_real_http(live_server: LiveServer) -> None:
@@ -155,8 +219,8 @@ def crosscheck(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=120)
 
 
-def test_cli_stories_and_story(tmp_path: Path) -> None:
-    db = str(tmp_path / "cli.db")
+def test_cli_stories_and_story(db_path: str) -> None:
+    db = db_path
     listed = json.loads(crosscheck("stories", "--json", "--db", db).stdout)
     [june] = listed["stories"]
     text = crosscheck("stories", "--min-articles", "1", "--db", db).stdout

@@ -125,8 +125,10 @@ class Store(ABC):
 
     @abstractmethod
     def assign_story(self, article_id: int, story_id: int | None, nats: float | None) -> int:
-        """Put an article in a story (None: a new one), with the evidence it joined with;
-        returns the story."""
+        """Put an article not yet in a story in `story_id` (None, or a story removed
+        meanwhile: a new one), with the evidence it joined with; returns its story (the one it
+        is in already, if another server placed it first; LATER if it was removed). Writers
+        take turns: no two place the same article."""
 
     @abstractmethod
     def delete(self, article_id: int) -> bool:

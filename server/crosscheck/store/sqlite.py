@@ -439,6 +439,12 @@ class SQLiteStore(Store):
     @mapped
     def assign_story(self, article_id: int, story_id: int | None, nats: float | None) -> int:
         with self._writing() as db:
+            row = db.execute("select story_id from articles where id = ?", [article_id]).fetchone()
+            if row is None or row[0] is not None:  # removed, or placed by another process
+                return row[0] if row else LATER
+            if story_id is not None and not db.execute(
+                    "select 1 from stories where id = ?", [story_id]).fetchone():
+                story_id = None  # its last article was removed meanwhile
             if story_id is None:
                 story_id = db["stories"].insert({"created": now()}).last_pk
             db.execute("update articles set story_id = ?, story_nats = ? where id = ?",
