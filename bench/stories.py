@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/stories.py          # B-cubed precision and recall, import rate
     .venv/bin/python bench/stories.py --json   # the same as one JSON object
+    .venv/bin/python bench/stories.py --import-speed 2000   # what stories cost an import
 
 A new store (bench/out/store-stories.db, made anew each run) gets the seed corpus, then the
 BBC News corpus (2,225 articles, 2004-2005, undated) and the 240 BASIL articles (80 events of
@@ -13,6 +14,14 @@ B-cubed over the BASIL articles (Bagga & Baldwin 1998; Amigo et al. 2009): for e
 precision is the share of the articles of its story (BBC and seed articles included) that report
 its event, the recall the share of its event's articles that are in its story; both are
 averaged over the articles. Nothing of ../shared is copied here (see its SOURCE.md files).
+
+--import-speed N: `crosscheck import` of N generated HTML pages (bench/perf.py's ingest pages:
+BBC articles in news-page furniture) into a new store on all cores, as perf.py measures ingest;
+its CPU time per page (worker processes included: the machine is shared, so CPU, not wall
+time, is what compares), and the story stage's share of it: the imported articles are taken
+out of their stories and placed again the way the import places them (`pipeline.place_later`,
+all cores), which must give the same stories. The rest is what the import costs without
+stories. A fixed loop's time is printed beside it: every figure moves with it.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -29,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402  (bench/corpus.py: the BBC and BASIL readers)
 
+from crosscheck import pipeline  # noqa: E402
 from crosscheck.store import Store  # noqa: E402
 
 STORE = corpus.OUT / "store-stories.db"
@@ -110,10 +122,70 @@ def measure() -> dict[str, object]:
     }
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (and theirs)."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                         resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def partition(store: Store) -> set[frozenset[int]]:
+    """The stories as sets of article ids."""
+    members = store.story_members(r["id"] for r in store.stories(limit=10**6)[0])
+    return {frozenset(ids) for ids in members.values()}
+
+
+def import_speed(count: int) -> dict[str, float]:
+    import perf  # bench/perf.py: its ingest pages
+
+    folder = perf.html_pages(count)
+    db = corpus.OUT / "store-import.db"
+    for stale in corpus.OUT.glob(db.name + "*"):
+        stale.unlink()
+    loop = corpus.host_loop_ms(time.process_time)
+    cpu, wall = cpu_seconds(), time.perf_counter()
+    subprocess.run([str(corpus.CROSSCHECK), "import", str(folder), "--db", str(db),
+                    "--no-seeds"], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    cpu, wall = cpu_seconds() - cpu, time.perf_counter() - wall
+    store = Store(db)
+    placed = partition(store)
+    store.db.execute("update articles set story_id = null, story_nats = null")  # type: ignore
+    store.db.execute("delete from stories")  # type: ignore[attr-defined]
+    store.db.conn.commit()  # type: ignore[attr-defined]
+    placing = cpu_seconds()
+    pipeline.place_later(store, workers=os.cpu_count() or 1)
+    placing = cpu_seconds() - placing
+    assert partition(store) == placed, "placed again, the articles made other stories"
+    articles = store.stats()["articles"]
+    for stale in corpus.OUT.glob(db.name + "*"):
+        stale.unlink()
+    return {"pages": count, "articles": articles, "stories": len(placed),
+            "cpu_ms_per_page": round(cpu / count * 1000, 1),
+            "stories_cpu_ms_per_page": round(placing / count * 1000, 1),
+            "without_stories_cpu_ms_per_page": round((cpu - placing) / count * 1000, 1),
+            "pages_per_s": round(count / wall, 1), "host_loop_ms": round(loop)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object")
+    parser.add_argument("--import-speed", type=int, metavar="N",
+                        help="what stories cost `crosscheck import` of N HTML pages")
     args = parser.parse_args()
+    if args.import_speed:
+        speed = import_speed(args.import_speed)
+        if args.json:
+            print(json.dumps(speed))
+            return
+        print(f"crosscheck import of {speed['pages']} HTML pages ({speed['articles']} articles, "
+              f"{speed['stories']} stories), all cores: {speed['pages_per_s']} pages/s;")
+        print(f"  CPU per page {speed['cpu_ms_per_page']} ms: the story stage "
+              f"{speed['stories_cpu_ms_per_page']} ms, the rest "
+              f"{speed['without_stories_cpu_ms_per_page']} ms")
+        print(f"host: a 1,000,000-step Python loop took {speed['host_loop_ms']} ms of CPU "
+              "(45 on an idle machine)")
+        return
     result = measure()
     if args.json:
         print(json.dumps(result))

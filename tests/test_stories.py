@@ -13,7 +13,9 @@ import pytest
 import sqlite_utils
 from conftest import LiveServer, seed_text
 
-from crosscheck import pipeline, stories
+from crosscheck import candidates, pipeline, stories
+from crosscheck import story as story_stage
+from crosscheck.claims import is_checkable, passages
 from crosscheck.store import Store, is_url
 from crosscheck.store.sqlite import migrations
 from crosscheck.types import Page
@@ -110,6 +112,37 @@ def test_analyze_tells_the_page_its_story_and_what_only_it_says(db_path: str) ->
     reported = set(range(len(claims))) - set(story["only_here"])
     assert reported and any("25 years" in claims[i]["text"] for i in reported)
     assert story["everywhere"] == []  # no claim is corroborated by all three
+
+
+def test_placing_reads_the_story_stage_as_matching_does(db_path: str) -> None:
+    """Placing reads `story.evidence` through stories.Told, not a whole Story: the same
+    articles told, the same evidence for each, as `story.find` answers."""
+    store, ids = seeded(db_path)
+    for page in pipeline.seed_pages():
+        article = pipeline.extract(page)
+        claims = [s for s in passages(article.text) if is_checkable(s.text)]
+        terms = candidates.page_terms(store, claims, ())
+        story = story_stage.find(store, terms, article.published)
+        told = stories.Told.of(story_stage.evidence(store, terms, article.published))
+        assert told.articles() == story.articles() and story.articles()
+        assert {a: told.get(a) for a in ids.values()} == {
+            a: story.evidence.get(a, 0.0) for a in ids.values()}
+
+
+def test_the_articles_holding_a_word_follow_additions_and_removals(db_path: str) -> None:
+    """The store may remember which articles hold a word (SQLite does, for placing an
+    import's articles): an addition or a removal must show at once."""
+    store, ids = seeded(db_path)
+    before = set(store.articles_holding(["pyongyang"])["pyongyang"].tolist())
+    assert ids["000"] in before
+    added = pipeline.add(store, Page(text="Officials in Pyongyang said on Monday that 40 new "
+                                          "buses were delivered to the city's depots.",
+                                     url="https://example.org/buses"))
+    assert set(store.articles_holding(["pyongyang"])["pyongyang"].tolist()) == before | {
+        added.id}
+    assert store.delete(added.id) and store.delete(ids["000"])
+    assert set(store.articles_holding(["pyongyang"])["pyongyang"].tolist()) == before - {
+        ids["000"]}
 
 
 def test_a_page_on_no_stored_story_has_none(db_path: str) -> None:
