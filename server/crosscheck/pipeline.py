@@ -131,7 +131,7 @@ def place_later(store: Store, workers: int = 1) -> int:
 _stores: dict[str, Store] = {}
 
 
-def story_evidence(job: tuple[str, int]) -> tuple[int, str | None, story_stage.Story]:
+def story_evidence(job: tuple[str, int]) -> tuple[int, str | None, stories.Told]:
     """`stories.evidence_of` in a worker process (one store opened per process)."""
     path, article_id = job
     store = _stores.get(path) or _stores.setdefault(path, Store(path))

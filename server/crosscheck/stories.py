@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+import numpy as np
 
 from . import candidates
 from . import story as story_stage
@@ -35,50 +38,83 @@ EVENT_DAYS = 7  # dated reports of one event lie within a week of the story's ar
 
 # --------------------------------------------------------------- placing an article
 
+@dataclass(frozen=True)
+class Told:
+    """The story stage's evidence as placing reads it: what `story.find` would answer, read
+    from its unrounded sums (`story.evidence`) only for the articles placing looks at, not
+    made into a Story for the thousand articles holding a signature word."""
+
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # ascending
+    nats: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @classmethod
+    def of(cls, found: story_stage.Evidence | None, before: int | None = None) -> Told:
+        """The evidence for the articles (stored before `before`, if given) that have any."""
+        if found is None:
+            return cls()
+        kept = found.nats > 0
+        if before is not None:
+            kept &= found.ids < before
+        return cls(found.ids[kept], found.nats[kept])
+
+    def get(self, article_id: int) -> float:
+        """An article's evidence, rounded as `story.find` rounds it (0: none)."""
+        i = int(np.searchsorted(self.ids, article_id))
+        found = i < len(self.ids) and int(self.ids[i]) == article_id
+        return round(float(self.nats[i]), 2) if found else 0.0
+
+    def articles(self) -> list[int]:
+        """As `story.Story.articles`: those whose rounded evidence reaches STORY_NATS,
+        strongest first (rounding reaches it only from STORY_NATS - 0.005)."""
+        near = self.nats >= story_stage.STORY_NATS - 0.01
+        rounded = {a: round(e, 2) for a, e in zip(self.ids[near].tolist(),
+                                                   self.nats[near].tolist(), strict=True)}
+        return sorted((a for a, e in rounded.items() if e >= story_stage.STORY_NATS),
+                      key=lambda a: (-rounded[a], a))
+
+
 def place(store: Store, article: Article, passages: list[Sentence]
           ) -> tuple[int | None, float | None]:
     """The story a new article joins, and the evidence (nats) for it; (None, None): its own.
     Its claims (the checkable passages) make its signature, as for a page being checked."""
     claims = [s for s in passages if is_checkable(s.text)]
-    found = story_stage.find(store, candidates.page_terms(store, claims, ()), article.published)
-    return join(store, found, article.published)
+    told = Told.of(story_stage.evidence(store, candidates.page_terms(store, claims, ()),
+                                        article.published))
+    return join(store, told.articles(), told.get, article.published)
 
 
-def evidence_of(store: Store, article_id: int) -> tuple[str | None, story_stage.Story]:
+def evidence_of(store: Store, article_id: int) -> tuple[str | None, Told]:
     """For a stored article placed late (after a bulk import, or stored before stories
     existed): its date, and the story stage's evidence for the articles stored before it."""
     found = store.article(article_id)
     if found is None:
-        return None, story_stage.Story()
+        return None, Told()
     claims = [s for s in (Sentence(p["text"], p["start"], p["end"]) for p in found["passages"])
               if is_checkable(s.text)]
-    told = story_stage.find(store, candidates.page_terms(store, claims, [article_id]),
-                            found["published"], [article_id])
-    return found["published"], story_stage.Story(
-        {a: e for a, e in told.evidence.items() if a < article_id},
-        {a: w for a, w in told.words.items() if a < article_id})
+    told = story_stage.evidence(store, candidates.page_terms(store, claims, [article_id]),
+                                found["published"], [article_id])
+    return found["published"], Told.of(told, before=article_id)
 
 
-def place_late(store: Store, evidence: Iterable[tuple[int, str | None, story_stage.Story]]
-               ) -> int:
+def place_late(store: Store, evidence: Iterable[tuple[int, str | None, Told]]) -> int:
     """Place stored articles, in the order given (the order they were added), each in the
     story it joins among those placed before it; how many were placed."""
     placed = 0
-    for article_id, published, found in evidence:
-        store.assign_story(article_id, *join(store, found, published))
+    for article_id, published, told in evidence:
+        store.assign_story(article_id, *join(store, told.articles(), told.get, published))
         placed += 1
     return placed
 
 
-def join(store: Store, found: story_stage.Story, published: str | None,
+def join(store: Store, told: list[int], nats: Callable[[int], float], published: str | None,
          ) -> tuple[int | None, float | None]:
-    """The story whose articles have, on average, the most evidence of telling the story
-    `found` was found for, if that average reaches STORY_NATS; and the average. An article
-    whose date disagrees with `published` counts 0, and in a small store, where words alone
-    tell little (story.py), so does one that is not dated, or a page that is not. The average,
-    not the strongest article: joining through any one article would chain loosely related
-    articles into one story (average-link clustering, not single-link)."""
-    told = found.articles()
+    """The story whose articles have, on average, the most evidence (`nats`) of telling the
+    story the articles `told` (those with STORY_NATS or more) tell, if that average reaches
+    STORY_NATS; and the average. An article whose date disagrees with `published` counts 0,
+    and in a small store, where words alone tell little (story.py), so does one that is not
+    dated, or a page that is not. The average, not the strongest article: joining through any
+    one article would chain loosely related articles into one story (average-link
+    clustering, not single-link)."""
     story_of = store.story_of(told)
     members = store.story_members(set(story_of.values()))
     dates = store.published(a for ids in members.values() for a in ids)
@@ -88,7 +124,7 @@ def join(store: Store, found: story_stage.Story, published: str | None,
         theirs = dates.get(article_id)
         if apart(published, theirs) or small and (span(published) is None or span(theirs) is None):
             return 0.0
-        return found.evidence.get(article_id, 0.0)
+        return nats(article_id)
 
     means = {story: sum(map(evidence, ids)) / len(ids) for story, ids in members.items()}
     best = max(means, key=lambda story: (means[story], -story), default=None)
@@ -131,7 +167,8 @@ def of_page(store: Store, found: story_stage.Story, published: str | None,
     own = store.story_of(stored)
     story_id = next((own[a] for a in stored if a in own), None)
     if story_id is None:
-        story_id, _ = join(store, found, published)
+        story_id, _ = join(store, found.articles(), lambda a: found.evidence.get(a, 0.0),
+                           published)
     if story_id is None:
         return None
     articles = tuple(story_article(row) for row in store.story_articles(story_id)

@@ -69,16 +69,29 @@ def signature(terms: dict[str, tuple[str, int]]) -> list[tuple[str, int]]:
     return chosen
 
 
-def find(store: Store, terms: dict[str, tuple[str, int]], published: str | None,
-         exclude: Iterable[int] = ()) -> Story:
-    """The stored articles (outside `exclude`) that report the page's story. A thousand
+@dataclass(frozen=True)
+class Evidence:
+    """The story stage's sums before they are rounded into a Story: every article holding a
+    signature word (`ids`, ascending) and its nats (0 for one dated too far apart), and the
+    pairs (index in `ids`, index in `names`) of the words that gave them."""
+
+    ids: np.ndarray
+    nats: np.ndarray
+    row: np.ndarray
+    word: np.ndarray
+    names: list[str]
+
+
+def evidence(store: Store, terms: dict[str, tuple[str, int]], published: str | None,
+             exclude: Iterable[int] = ()) -> Evidence | None:
+    """`find`'s evidence, unrounded (None: no article holds a signature word). A thousand
     articles may hold one of the signature's words: their evidence is summed with numpy."""
     total = max(store.passage_count(), 1)
     small = total < SMALL_STORE
     # a word more passages hold than this would be held by chance by an article of 10
     sig = [(w, df) for w, df in signature(terms) if small or df * 10 / total < SURPRISE]
     if not sig:
-        return Story()
+        return None
     holders = store.articles_holding([w for w, _ in sig])
     lists = [holders[w] for w, _ in sig]
     articles = np.concatenate(lists)
@@ -86,25 +99,43 @@ def find(store: Store, terms: dict[str, tuple[str, int]], published: str | None,
     kept = ~np.isin(articles, np.fromiter(exclude, dtype=np.int64))
     articles, word = articles[kept], word[kept]
     if not len(articles):
-        return Story()
+        return None
     held, row = np.unique(articles, return_inverse=True)  # row: each pair's article, in `held`
     if small:
-        evidence = STORY_NATS * np.bincount(row, minlength=len(held)) / STORY_WORDS
+        nats = STORY_NATS * np.bincount(row, minlength=len(held)) / STORY_WORDS
     else:
         sizes = store.sizes(held.tolist())
         size = np.array([sizes.get(a, 1) for a in held.tolist()], dtype=np.float64)
         chances = size[row] * np.array([df for _, df in sig], dtype=np.float64)[word] / total
-        nats = np.where(chances < SURPRISE, -np.log(chances), 0.0)
-        evidence = np.bincount(row, weights=nats, minlength=len(held))  # in signature order
-    ids, amounts = held.tolist(), evidence.tolist()
-    dates = store.published(a for a, e in zip(ids, amounts, strict=True) if e >= STORY_NATS)
-    far = {a for a, when in dates.items() if far_apart(published, when)}
-    found = {a: round(e, 2) for a, e in zip(ids, amounts, strict=True) if e > 0 and a not in far}
-    words: dict[int, list[str]] = {}
-    for i, w in zip(row.tolist(), word.tolist(), strict=True):
-        if ids[i] in found:
-            words.setdefault(ids[i], []).append(sig[w][0])
-    return Story(found, {a: tuple(words[a]) for a in found})
+        each = np.where(chances < SURPRISE, -np.log(chances), 0.0)
+        nats = np.bincount(row, weights=each, minlength=len(held))  # in signature order
+    strong = nats >= STORY_NATS
+    dates = store.published(held[strong].tolist())
+    far = [a for a, when in dates.items() if far_apart(published, when)]
+    nats[np.isin(held, np.array(far, dtype=np.int64))] = 0.0
+    return Evidence(held, nats, row, word, [w for w, _ in sig])
+
+
+def find(store: Store, terms: dict[str, tuple[str, int]], published: str | None,
+         exclude: Iterable[int] = ()) -> Story:
+    """The stored articles (outside `exclude`) that report the page's story."""
+    told = evidence(store, terms, published, exclude)
+    if told is None:
+        return Story()
+    ids, amounts = told.ids.tolist(), told.nats.tolist()
+    found = {a: round(e, 2) for a, e in zip(ids, amounts, strict=True) if e > 0}
+    words = words_held(told.row, told.word, told.names)
+    return Story(found, {a: words[i] for i, a in enumerate(ids) if a in found})
+
+
+def words_held(row: np.ndarray, word: np.ndarray, names: list[str]) -> list[tuple[str, ...]]:
+    """For each article (row), the signature words (`word` indexes `names`) it holds, in
+    signature order: the pairs come in that order, a stable sort keeps it within an article."""
+    order = np.argsort(row, kind="stable")
+    rows, held = row[order], [names[w] for w in word[order].tolist()]
+    ends = np.flatnonzero(np.diff(rows)).tolist()
+    bounds = [0, *(e + 1 for e in ends), len(held)]
+    return [tuple(held[b:e]) for b, e in zip(bounds, bounds[1:], strict=False)]
 
 
 def day(text: str | None) -> date | None:

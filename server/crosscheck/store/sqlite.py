@@ -41,6 +41,7 @@ from .base import (
 from .tokens import TOKENIZE, tokenizer
 
 migrations = Migrations("crosscheck")
+HELD_WORDS = 200_000  # words whose articles are remembered (`Owners.holding`) at most
 T = TypeVar("T")
 SQLITE_BUSY, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 8, 10, 11  # primary codes
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
@@ -189,13 +190,16 @@ class Owners:
     """Which article each stored passage belongs to, and how many passages each article has,
     as numpy arrays: the story stage maps 60 doclists to articles without joining each of their
     rows to `passages` (4x faster). Grown by the passages above those it holds; reloaded when
-    passages were deleted since (the `changes` counter, any process) or a write rolled back."""
+    passages were deleted since (the `changes` counter, any process) or a write rolled back.
+    The articles holding each word looked up are remembered until then (`holding`): placing
+    the articles of an import reads most words again for later articles."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.article = np.zeros(0, dtype=np.int64)  # passage id -> article id (0: none)
         self.size = np.zeros(0, dtype=np.int64)  # article id -> passages
         self.deleted = -1
+        self.holders: dict[str, np.ndarray] = {}  # word -> articles, for these arrays
 
     def reset(self) -> None:
         with self.lock:
@@ -208,8 +212,29 @@ class Owners:
             if deleted != self.deleted:
                 self.article, self.size = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
                 self.deleted = deleted
+                self.holders = {}
             self.grow(db)
             return self.article, self.size
+
+    def holding(self, db: sqlite_utils.Database, words: Sequence[str],
+                doclists: Callable[[Sequence[str]], dict[str, np.ndarray]],
+                ) -> dict[str, np.ndarray]:
+        """The articles holding each word: remembered ones, and those of `doclists`. Not
+        inside a write, which sees passages other connections do not (and may roll back)."""
+        writing = db.conn.in_transaction
+        self.read(db)
+        memo = {} if writing else self.holders
+        found = {w: memo[w] for w in words if w in memo}
+        missing = [w for w in words if w not in found]
+        if missing:
+            lists = doclists(missing)
+            owner, _ = self.read(db)  # after the doclists: it covers every id in them
+            fresh = {w: np.unique(owner[ids]) for w, ids in lists.items()}
+            with self.lock:
+                if self.holders is memo and len(memo) < HELD_WORDS:  # no passage came meanwhile
+                    memo.update(fresh)
+            found.update(fresh)
+        return {w: found[w] for w in words}
 
     def grow(self, db: sqlite_utils.Database) -> None:
         ids, owners = (np.fromstring(found or "", dtype=np.int64, sep=",") for found in db.execute(
@@ -217,6 +242,7 @@ class Owners:
             [len(self.article)]).fetchone())
         if not len(ids):
             return
+        self.holders = {}
         article = np.zeros(max(len(self.article), int(ids.max()) + 1), dtype=np.int64)
         article[:len(self.article)] = self.article
         article[ids] = owners
@@ -660,14 +686,16 @@ class SQLiteStore(Store):
             return index
 
     def articles_holding(self, words: Sequence[str]) -> dict[str, np.ndarray]:
-        lists = self.doclists(words)
-        owner, _ = self._owners.read(self.db)  # after the doclists: it covers every id in them
-        return {word: np.unique(owner[ids]) for word, ids in lists.items()}
+        return self._owners.holding(self.db, words, self.doclists)
 
     def sizes(self, article_ids: Iterable[int]) -> dict[int, int]:
         """How many passages each of these articles has (those with any)."""
         _, size = self._owners.read(self.db)
-        return {a: int(size[a]) for a in set(article_ids) if 0 <= a < len(size) and size[a]}
+        ids = np.fromiter(set(article_ids), dtype=np.int64)
+        ids = ids[(ids >= 0) & (ids < len(size))]
+        counts = size[ids]
+        ids, counts = ids[counts > 0], counts[counts > 0]
+        return dict(zip(ids.tolist(), counts.tolist(), strict=True))
 
     def passage_count(self) -> int:
         """About how many passages are stored (the highest id: instant at any size)."""
