@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from crosscheck import candidates, embed, pipeline
+from crosscheck import candidates, embed, nearest, pipeline
 from crosscheck.claims import passages
 from crosscheck.store import Store
 from crosscheck.types import Article, Page, Sentence
@@ -144,11 +144,12 @@ def test_bulk_import_keeps_vectors_made_beforehand_and_makes_the_others(db_path:
     assert len(kept) == 4 and all(v == embed.stored([t])[0] for t, v in kept)
 
 
-def test_past_the_brute_force_limit_no_vector_is_searched(
+def test_past_the_brute_force_limit_no_vector_is_searched_without_the_extra(
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store(db_path)
     pipeline.add(store, Page(text=" ".join(ELSEWHERE), url="https://a.example/sport"))
     added = pipeline.add(store, Page(text=SAME, url="https://b.example/treaty"))
     claim = Sentence(PACT, 0, len(PACT))
-    monkeypatch.setattr(candidates, "NEAR_UP_TO", store.passage_count() - 1)
+    monkeypatch.setattr(nearest, "APPROXIMATE_FROM", store.passage_count() - 1)
+    monkeypatch.setattr(nearest, "APPROXIMATE", False)
     assert added.id not in {p.article_id for p in candidates.candidates_for(store, [claim], ())[0]}

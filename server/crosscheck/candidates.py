@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import process, utils
 
-from . import embed
+from . import embed, nearest
 from .profile import SCORER
 from .store import Hit, Store
 from .story import STORY_ARTICLES, Story
@@ -45,8 +45,6 @@ WIDEN = 4  # passages fetched per candidate wanted, then the closest kept
 BY_SCORER = 12  # of the candidates kept, how many are chosen by SCORER (see `closest`)
 IN_STORY = 5  # passages of the story's articles added to each claim's candidates
 NEAR = 10  # passages nearest by sentence vector (not found otherwise) added to a claim
-NEAR_UP_TO = 200_000  # stored passages up to which they are searched (brute force: its time
-# and memory grow with the store; past this an approximate index is needed)
 REFERENCE = 1_000_000  # weight of a term: log(1 + REFERENCE / passages holding it), idf-like
 
 
@@ -124,10 +122,11 @@ def candidates_for(
 def add_nearest(store: Store, claims: Sequence[Sentence], exclude: Sequence[int],
                 out: list[list[Passage]]) -> None:
     """Add to each claim's candidates (in place) the NEAR passages nearest by sentence
-    vector among those not there yet, while the store holds at most NEAR_UP_TO passages.
+    vector among those not there yet: by brute force while the store holds at most
+    nearest.APPROXIMATE_FROM passages, past that only with the extra's approximate index.
     Only claims with a word the store holds are given: a claim of words no passage holds, or
     of stopwords only, has no neighbour worth a look."""
-    if not claims or store.passage_count() > NEAR_UP_TO:
+    if not claims or store.passage_count() > nearest.APPROXIMATE_FROM and not nearest.APPROXIMATE:
         return
     most = NEAR + max(len(theirs) for theirs in out)
     near = store.nearest(embed.encode([c.text for c in claims]), exclude, most)

@@ -1,17 +1,20 @@
 """Sentence vectors: text -> unit vectors whose cosine says how near two sentences are in
 meaning, with numpy only.
 
-The model (`model/`, built by `scripts/build-vectors`, never at run time) is a static one
-distilled with model2vec from all-MiniLM-L6-v2: a vector per WordPiece token, a sentence's
+The default model (`model/`, built by `scripts/build-vectors`, never at run time) is a static
+one distilled with model2vec from all-MiniLM-L6-v2: a vector per WordPiece token, a sentence's
 vector the mean of its tokens' vectors. `tokens` is the BERT tokeniser (lower-casing, accents
 stripped, punctuation split, longest-match word pieces) in a few lines, so no `tokenizers`
-package is needed. Vectors only find candidates (`candidates.py`); they never decide a relation.
+package is needed. With CROSSCHECK_VECTORS=minilm (the extra `crosscheck[semantic]`),
+all-MiniLM-L6-v2 itself makes the vectors instead (`semantic.py`). Vectors only find
+candidates (`candidates.py`); they never decide a relation.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -27,11 +30,30 @@ MAX_WORD = 100  # characters: a longer "word" is [UNK], as in BERT
 MAX_TOKENS = 256  # tokens of a sentence read, as the distilled model's config says
 ASCII_WORD = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")  # in ASCII, BERT's punctuation is the rest
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # dropped, never a space
+MODELS = ("static", "minilm")  # the values of CROSSCHECK_VECTORS
+
+
+@functools.cache
+def chosen() -> str:
+    """The model that makes vectors: CROSSCHECK_VECTORS, `static` unless set. A store's vectors
+    are all made by one model: set it alike for every command on one store."""
+    name = os.environ.get("CROSSCHECK_VECTORS", "").strip().lower() or "static"
+    if name not in MODELS:
+        raise SystemExit(f"CROSSCHECK_VECTORS={name}: choose one of {', '.join(MODELS)}")
+    if name == "minilm":
+        from . import semantic
+
+        semantic.check_installed()
+    return name
 
 
 @functools.cache
 def model_id() -> str:
-    """The shipped model's name and version: stored vectors made by another are remade."""
+    """The model's name and version: stored vectors made by another are remade."""
+    if chosen() == "minilm":
+        from . import semantic
+
+        return semantic.model_id()
     return str(json.loads((MODEL / "model.json").read_text("utf-8"))["id"])
 
 
@@ -45,6 +67,10 @@ def model() -> tuple[dict[str, int], np.ndarray]:
 
 
 def dimensions() -> int:
+    if chosen() == "minilm":
+        from . import semantic
+
+        return semantic.DIMENSIONS
     return model()[1].shape[1]
 
 
@@ -103,7 +129,11 @@ def chunk_words(chunk: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1 << 17)
 def pieces(word: str) -> tuple[int, ...]:
     """Longest-match-first word pieces of one word; none when the word is [UNK]."""
-    vocab = model()[0]
+    return wordpieces(word, model()[0])
+
+
+def wordpieces(word: str, vocab: dict[str, int]) -> tuple[int, ...]:
+    """Longest-match-first pieces of one word in `vocab`; none when the word is [UNK]."""
     if len(word) > MAX_WORD:
         return ()
     ids, start = [], 0
@@ -131,8 +161,17 @@ def tokens(text: str) -> list[int]:
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:
-    """One unit vector (float32) per text: the mean of its tokens' vectors, normalised; a
-    text with no known token gets zeros."""
+    """One unit vector (float32) per text, by the chosen model; a text with no known token
+    gets zeros."""
+    if chosen() == "minilm":
+        from . import semantic
+
+        return semantic.encode(texts)
+    return encode_static(texts)
+
+
+def encode_static(texts: Sequence[str]) -> np.ndarray:
+    """The static model's vectors: the mean of the text's tokens' vectors, normalised."""
     rows = model()[1]
     distinct: dict[str, int] = {}  # a text met again (a repeated line) is encoded once
     where = [distinct.setdefault(text, len(distinct)) for text in texts]

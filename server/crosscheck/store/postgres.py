@@ -230,6 +230,10 @@ class PostgresStore(Store):
                     else:
                         conn.execute(ddl)
                     conn.execute("insert into crosscheck_migrations (name) values (%s)", [name])
+                    if name.startswith(VECTORS):  # another model's vectors, if made before, are
+                        conn.execute(  # made again when that model opens the store again
+                            "delete from crosscheck_migrations where name like %s and name != %s",
+                            [VECTORS + "%", name])
             except errors.InsufficientPrivilege:
                 raise StoreError(503, f"the database {self.path} holds an older schema (it "
                                       f"lacks {', '.join(n for n, _ in pending)}) and this role "

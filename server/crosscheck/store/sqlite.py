@@ -119,6 +119,15 @@ def m005_vectors(db: sqlite_utils.Database) -> None:
     embed_passages(db, db.execute("select id, text from passages order by id").fetchall())
 
 
+def forget_other_models(db: sqlite_utils.Database) -> None:
+    """Forget that another model's vectors were made (CROSSCHECK_VECTORS changed): opened with
+    that model again, the store makes its vectors again."""
+    where = "name like 'm005_vectors_%' and name != ?", [f"m005_vectors_{embed.model_id()}"]
+    if db.execute(f"select 1 from _sqlite_migrations where {where[0]}", where[1]).fetchone():
+        with db.conn:
+            db.execute(f"delete from _sqlite_migrations where {where[0]}", where[1])
+
+
 def embed_passages(db: sqlite_utils.Database, rows: Sequence[tuple[int, str]]) -> None:
     """Store the sentence vectors of these (passage id, text) rows."""
     for start in range(0, len(rows), 4096):
@@ -289,6 +298,7 @@ class SQLiteStore(Store):
             db.enable_wal()
         with self._write_lock:
             migrations.apply(db)
+            forget_other_models(db)
 
     def check(self) -> None:
         """PRAGMA quick_check: raises StoreError if the file is damaged."""
@@ -677,7 +687,9 @@ class SQLiteStore(Store):
         with self._vectors_lock:
             state = self.db.execute("select id, deletions from vector_model").fetchone()
             if self._vectors is None or self._vectors[0] != tuple(state):
-                self._vectors = (tuple(state), VectorIndex(embed.dimensions()))
+                saved = None if self.path == ":memory:" else Path(
+                    f"{self.path}.{embed.model_id()}.usearch")  # the approximate graph
+                self._vectors = (tuple(state), VectorIndex(embed.dimensions(), saved))
             index = self._vectors[1]
             index.extend(self.db.execute(
                 "select v.passage_id, p.article_id, v.vector from vectors v join passages p "
