@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crosscheck import candidates, match, pipeline
+from crosscheck import candidates, embed, match, pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402  (bench/corpus.py)
@@ -137,10 +137,11 @@ def judged(name: str, found: dict[tuple[str, str], str]) -> dict[str, dict[str, 
 def with_distractors(name: str
                      ) -> dict[int, tuple[dict, dict[tuple[str, str], str], tuple[int, int]]]:
     """The labelled seed pairs through the pipeline in a store of the seeds and the BBC
-    corpus (2,225 articles on other stories: bench/out/store-seed-bbc.db, built once), with
+    corpus (2,225 articles on other stories: bench/out/store-seed-bbc.db, built once;
+    -minilm.db with CROSSCHECK_VECTORS=minilm), with
     no passage nearest by sentence vector among the candidates and with candidates.NEAR:
     {near: (figures, every match shown, same-fact passages retrieved)}."""
-    path = corpus.OUT / "store-seed-bbc.db"
+    path = corpus.OUT / f"store-seed-bbc{'' if embed.chosen() == 'static' else '-minilm'}.db"
     if not path.exists():
         corpus.OUT.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.db")

@@ -134,7 +134,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         if args.store == "bbc":
-            suffix = "" if embed.chosen() == "static" else "-" + embed.chosen()
+            suffix = "" if embed.chosen() == "static" else "-minilm"
             path = corpus.OUT / f"store-seed-bbc{suffix}.db"
             if not path.exists():
                 corpus.OUT.mkdir(parents=True, exist_ok=True)
