@@ -144,7 +144,7 @@ class VectorIndex:
             changed = len(gone) + int(missing.sum())
             ids, rows = ids[missing], rows[missing]
         if len(ids):
-            graph.add(ids, rows, threads=0)
+            graph.add(ids, rows, threads=1)  # one core: the others keep answering
         if self.saved is not None and changed >= SAVE_AFTER:
             try:
                 graph.save(str(self.saved))
