@@ -126,7 +126,8 @@ def add_nearest(store: Store, claims: Sequence[Sentence], exclude: Sequence[int]
     nearest.APPROXIMATE_FROM passages, past that only with the extra's approximate index.
     Only claims with a word the store holds are given: a claim of words no passage holds, or
     of stopwords only, has no neighbour worth a look."""
-    if not claims or store.passage_count() > nearest.APPROXIMATE_FROM and not nearest.APPROXIMATE:
+    if (not claims or NEAR <= 0
+            or store.passage_count() > nearest.APPROXIMATE_FROM and not nearest.APPROXIMATE):
         return
     most = NEAR + max(len(theirs) for theirs in out)
     near = store.nearest(embed.encode([c.text for c in claims]), exclude, most)
