@@ -1,6 +1,7 @@
 """What sentence vectors cost: at ingest, on disk, in memory and per analysis, at 50k and 1m.
 
     .venv/bin/python bench/vectors.py [--size 50k] [--articles 10] [--graph-rows 100000]
+                                      [--no-1m]
     CROSSCHECK_VECTORS=minilm .venv/bin/python bench/vectors.py    # the extra's model
 
 On the bench store of that size (bench/corpus.py; built first if missing; with the minilm
@@ -118,6 +119,7 @@ def main() -> None:
     parser.add_argument("--size", default="50k", choices=sorted(corpus.SIZES))
     parser.add_argument("--articles", type=int, default=10)
     parser.add_argument("--graph-rows", type=int, default=100_000)
+    parser.add_argument("--no-1m", action="store_true", help="leave out the 1m figures")
     args = parser.parse_args()
     loop = corpus.host_loop_ms(time.process_time)
     path = store_path(args.size)
@@ -147,6 +149,13 @@ def main() -> None:
           f"passages, {statistics.median(near):.0f} ms with {candidates.NEAR}: p50 of the "
           f"difference {statistics.median(b - a for a, b in zip(without, near, strict=True)):.0f}"
           f" ms ({len(near)} articles)")
+    if not args.no_1m:
+        at_a_million(index, claims, args.graph_rows)
+    print(f"host   model {embed.model_id()}, {embed.dimensions()} dimensions; a 1,000,000-step "
+          f"Python loop took {loop:.0f} ms of CPU (45 on an idle machine)")
+
+
+def at_a_million(index: nearest.VectorIndex, claims: np.ndarray, graph_rows: int) -> None:
     big = repeated(index, MILLION)
     limit, nearest.APPROXIMATE_FROM = nearest.APPROXIMATE_FROM, MILLION  # brute force here
     try:
@@ -156,13 +165,11 @@ def main() -> None:
     print(f"1m     brute force: {brute:.0f} ms for the 10 nearest of 50 claims "
           f"({brute / 50:.1f} ms a claim), {big.rows.nbytes / 2**20:.0f} MiB of vectors")
     if nearest.APPROXIMATE:
-        rows = min(args.graph_rows, MILLION)
+        rows = min(graph_rows, MILLION)
         build, graph_search, mib = graph_figures(big, rows, claims)
         print(f"graph  over {rows:,} vectors: made in {build / 1e3:.0f} s CPU "
               f"({build / rows:.2f} ms a vector, one thread), {mib:.0f} MiB; search "
               f"{graph_search:.1f} ms for 50 claims ({graph_search / 50:.2f} ms a claim)")
-    print(f"host   model {embed.model_id()}, {embed.dimensions()} dimensions; a 1,000,000-step "
-          f"Python loop took {loop:.0f} ms of CPU (45 on an idle machine)")
 
 
 if __name__ == "__main__":
