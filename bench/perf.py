@@ -265,6 +265,8 @@ def as_good(claim: str, top: str, found: list[Passage]) -> bool:
 def compare(db: Path, queries: list[Page], retrieval: str | None = None) -> dict[str, Any]:
     """Naive time per article, and how often our candidates hold its top match (found in
     `retrieval`, a copy of `db` with the same ids, when given)."""
+    if not queries:  # --naive 0: no baseline (at 1m it takes minutes an article)
+        return {"naive_p50_ms": float("nan"), "agreement": 0.0, "claims_compared": 0}
     store = Store(retrieval or db)
     texts, articles, lengths = stored_passages(db)
     naive_s, agree, considered = [], 0, 0
@@ -401,6 +403,9 @@ def table(rows: list[dict[str, Any]], ingest: dict[str, Any], backend: str = "sq
         cells = [f.format(row[k]) for k, _, f in columns]
         if not row["claims_compared"]:
             cells[[k for k, _, _ in columns].index("agreement")] = "-"
+        if row["naive_p50_ms"] != row["naive_p50_ms"]:  # NaN: --naive 0
+            for key in ("naive_p50_ms", "speedup"):
+                cells[[k for k, _, _ in columns].index(key)] = "-"
         lines.append("| " + " | ".join(cells) + " |")
     for row in rows:
         if "import_passages_per_s" in row:
