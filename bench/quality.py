@@ -121,7 +121,7 @@ def retrieved(name: str, store: Store) -> tuple[int, int]:
     many have the passage among the claim's candidates when its seed page is analysed."""
     held: dict[str, set[str]] = {}
     for page in seed_pages():
-        claims, _, found = pipeline.retrieve(store, extract(page))
+        claims, _, found, _ = pipeline.retrieve(store, extract(page))
         for claim, theirs in zip(claims, found, strict=True):
             held.setdefault(claim.text, set()).update(p.text for p in theirs)
     same = [r for r in labelled(name) if r["relation"] in ("corroborates", "conflicts")]

@@ -63,7 +63,7 @@ def explain(store: Store) -> list[dict[str, object]]:
     found = []
     for r in same:
         article = extract(pages[r["claim_doc"]])
-        claims, found_story, cands = pipeline.retrieve(store, article)
+        claims, found_story, cands, _ = pipeline.retrieve(store, article)
         claim = next((c for c in claims if c.text == r["claim"]), None)
         row: dict[str, object] = {"label": r["relation"], "claim_doc": r["claim_doc"],
                                   "passage_doc": r["passage_doc"], "claim": r["claim"][:70],

@@ -35,27 +35,26 @@ class Added:
 
 def analyze(store: Store, page: Page) -> Analysis:
     article = extract(page)
-    claims, story, found = retrieve(store, article)
+    claims, story, found, stored = retrieve(store, article)
     results = tuple(
         ClaimResult(claim, tuple(relate(claim, passages, story=story)))
         for claim, passages in zip(claims, found, strict=True)
     )
-    stored = set(store.same_as(article.url, article.text))  # and copies: not in its story
-    stored |= copies_of(store, [c.text for c in claims])
-    kept = stories.of_page(store, story, article.published, stored)
+    kept = stories.of_page(store, story, article.published, stored)  # copies: not in its story
     return without_dismissed(store, Analysis(article=article, claims=results, story=kept))
 
 
 def retrieve(store: Store, article: Article
-             ) -> tuple[list[Sentence], story_stage.Story, list[list[Passage]]]:
-    """The article's claims, its story in the store, and each claim's candidate passages."""
+             ) -> tuple[list[Sentence], story_stage.Story, list[list[Passage]], set[int]]:
+    """The article's claims, its story in the store, each claim's candidate passages, and
+    the stored copies of the page (left out of all three)."""
     claims = extract_claims(article.text)[:MAX_CLAIMS]
     exclude = set(store.same_as(article.url, article.text))
     exclude |= copies_of(store, [c.text for c in claims])
     terms = candidates_stage.page_terms(store, claims, exclude)
     story = story_stage.find(store, terms, article.published, exclude)
     found = candidates_stage.candidates_for(store, claims, exclude, terms=terms, story=story)
-    return claims, story, found
+    return claims, story, found, exclude
 
 
 def without_dismissed(store: Store, analysis: Analysis) -> Analysis:
